@@ -1,0 +1,37 @@
+"""reference: the executable specification of PyTensor's ``scan``.
+
+Use it as PyTensor: ``import reference as pytensor`` and ``import reference.tensor as pt``.
+"""
+
+from reference import tensor
+from reference.compile.function import Function, function
+from reference.config import config
+from reference.errors import (
+    DisconnectedInputError,
+    MissingInputError,
+    SpecError,
+    SpecIndexError,
+    SpecTypeError,
+    SpecValueError,
+    UnusedInputError,
+)
+from reference.evaluate import evaluate
+from reference.graph.basic import Apply, Constant, Op, Variable
+from reference.graph.shared import SharedVariable, shared
+from reference.graph.traversal import clone_replace, graph_inputs
+from reference.graph.type import TensorType
+from reference.tensor.blas import dot
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Apply", "Constant", "DisconnectedInputError", "Function", "MissingInputError", "Op",
+    "SharedVariable", "SpecError", "SpecIndexError", "SpecTypeError", "SpecValueError",
+    "TensorType", "UnusedInputError", "Variable", "clone_replace", "config", "dot", "evaluate",
+    "function", "graph_inputs", "shared", "tensor",
+]
+
+from reference import scan  # noqa: E402  (the callable module)
+from reference.scan import foldl, foldr, map, reduce  # noqa: E402, A004
+
+__all__ += ["foldl", "foldr", "map", "reduce", "scan"]

@@ -1,0 +1,240 @@
+"""``function``: compile a graph into a callable.  Spec: spec/1-graphs.rst (FN-*)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from reference.config import config
+from reference.errors import MissingInputError, SpecTypeError, SpecValueError, UnusedInputError
+from reference.evaluate import TraceHook, evaluate_graph
+from reference.graph.basic import Constant, Variable
+from reference.graph.shared import SharedVariable
+from reference.graph.traversal import clone_replace, graph_inputs, toposort
+from reference.graph.type import TensorType
+
+_MODES = (None, "python", "FAST_RUN", "FAST_COMPILE", "DebugMode", "c", "check")
+
+
+def _pairs(mapping: Any, argument: str) -> list[tuple[Any, Any]]:
+    if mapping is None:
+        return []
+    if isinstance(mapping, Mapping):
+        return list(mapping.items())
+    try:
+        pairs = [tuple(pair) for pair in mapping]
+    except TypeError:
+        raise SpecTypeError("FN-ARGS-1", f"{argument} must be a dict or a list of pairs") from None
+    if any(len(pair) != 2 for pair in pairs):
+        raise SpecTypeError("FN-ARGS-1", f"{argument} must be a dict or a list of (variable, value) pairs")
+    return pairs
+
+
+def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: bool = True) -> list[tuple[SharedVariable, Variable]]:  # noqa: E501
+    """The explicit updates, checked, then the default updates of shared variables the
+    graph uses and no explicit update names (FN-UPDATE-1, FN-UPDATE-2, SHARED-UPDATE-2)."""
+    from reference.tensor.variable import as_tensor_variable
+
+    result: list[tuple[SharedVariable, Variable]] = []
+    for target, value in _pairs(updates, "updates"):
+        if not isinstance(target, SharedVariable):
+            raise SpecTypeError("FN-UPDATE-1", f"update target must be a shared variable, got {target} ({type(target).__name__})")
+        if any(target is t for t, _ in result):
+            raise SpecValueError("FN-UPDATE-1", f"shared variable {target} has two updates")
+        if not isinstance(value, Variable):
+            value = as_tensor_variable(value, dtype=target.type.dtype)
+        if value.type != target.type and not (
+            isinstance(target.type, TensorType) and target.type.is_super(value.type)
+        ):
+            raise SpecTypeError(
+                "FN-UPDATE-1",
+                f"the update of shared variable {target} must have its type {target.type}, "
+                f"but the update value {value} has type {value.type}",
+            )
+        result.append((target, value))
+    pending = [v for _, v in result] + list(outputs) if defaults else []
+    seen: set[int] = {id(t) for t, _ in result}
+    while pending:
+        roots = graph_inputs(pending)
+        pending = []
+        for root in roots:
+            if isinstance(root, SharedVariable) and root.default_update is not None and id(root) not in seen:
+                seen.add(id(root))
+                result.append((root, root.default_update))
+                pending.append(root.default_update)
+    return result
+
+
+class Function:
+    """A compiled graph.  Call it with the inputs' values (positionally or by name)."""
+
+    def __init__(self, inputs: Sequence[Variable], outputs: Any, updates: Any = None, givens: Any = None,
+                 mode: Any = None, name: str | None = None, on_unused_input: str | None = None,
+                 allow_input_downcast: bool | None = None, no_default_updates: bool = False) -> None:
+        if mode not in _MODES:
+            raise SpecValueError("FN-ARGS-2", f"mode must be one of {_MODES}, got {mode!r}")
+        self.mode = mode if mode is not None else config.mode
+        self.name = name
+        self.allow_input_downcast = allow_input_downcast
+        self.inputs = self._check_inputs(inputs)
+        self.single_output = isinstance(outputs, Variable)
+        self.outputs = self._check_outputs(outputs)
+        update_pairs = collect_updates(updates, self.outputs, defaults=not no_default_updates)
+        replacements = _pairs(givens, "givens")
+        if replacements:
+            self.outputs, update_pairs = self._apply_givens(replacements, self.outputs, update_pairs)
+        self.update_targets = [t for t, _ in update_pairs]
+        self.update_values = [v for _, v in update_pairs]
+        from reference.scan.storage import plan_storage
+
+        self.computed, self.plan = plan_storage(self.outputs + self.update_values)  # SCAN-MEM-1
+        self.order = toposort(self.computed)
+        self._check_graph(on_unused_input or "raise")
+
+    # -- compile-time checks ------------------------------------------------------------
+    @staticmethod
+    def _check_inputs(inputs: Any) -> list[Variable]:
+        if isinstance(inputs, Variable):
+            raise SpecTypeError("FN-ARGS-1", "inputs must be a list of variables, got a single variable")
+        result = []
+        for i, variable in enumerate(inputs):
+            if not isinstance(variable, Variable):
+                raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] must be a variable, got {variable!r}")
+            if isinstance(variable, Constant):
+                raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] is the constant {variable}; constants cannot be inputs")
+            if isinstance(variable, SharedVariable):
+                raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] is the shared variable {variable}; shared variables cannot be explicit inputs (use givens to substitute one)")
+            if variable.owner is not None:
+                raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] = {variable} is computed by {variable.owner.op}; inputs must be graph roots")
+            if any(variable is other for other in result):
+                raise SpecValueError("FN-ARGS-1", f"inputs[{i}] = {variable} is given twice")
+            result.append(variable)
+        return result
+
+    @staticmethod
+    def _check_outputs(outputs: Any) -> list[Variable]:
+        from reference.tensor.variable import as_tensor_variable
+
+        if outputs is None:
+            return []
+        if isinstance(outputs, Variable):
+            return [outputs]
+        return [o if isinstance(o, Variable) else as_tensor_variable(o) for o in outputs]
+
+    @staticmethod
+    def _apply_givens(replacements: list, outputs: list, update_pairs: list) -> tuple[list, list]:
+        """Replace variables before compiling (FN-GIVENS-1); types must agree."""
+        from reference.tensor.variable import as_tensor_variable
+
+        mapping = {}
+        for old, new in replacements:
+            if not isinstance(old, Variable):
+                raise SpecTypeError("FN-GIVENS-1", f"givens keys must be variables, got {old!r}")
+            new = new if isinstance(new, Variable) else as_tensor_variable(new, dtype=old.type.dtype)
+            if old.type != new.type and not (hasattr(old.type, "is_super") and old.type.is_super(new.type)):
+                raise SpecTypeError("FN-GIVENS-1", f"givens: {old} of type {old.type} cannot be replaced by {new} of type {new.type}")
+            mapping[old] = new
+        computed = clone_replace(outputs + [v for _, v in update_pairs], mapping)
+        n = len(outputs)
+        return computed[:n], [(t, v) for (t, _), v in zip(update_pairs, computed[n:], strict=True)]
+
+    def _check_graph(self, on_unused_input: str) -> None:
+        roots = graph_inputs(self.computed)
+        root_ids = {id(r) for r in roots}
+        input_ids = {id(v) for v in self.inputs}
+        for root in roots:
+            if id(root) not in input_ids and not isinstance(root, Constant | SharedVariable):
+                raise MissingInputError(
+                    "FN-INPUT-5",
+                    f"the outputs depend on {root} of type {root.type}, which is not in the inputs "
+                    "and has no value; add it to the inputs or give it through givens",
+                )
+        if on_unused_input not in ("raise", "warn", "ignore"):
+            raise SpecValueError("FN-ARGS-1", f"on_unused_input must be 'raise', 'warn' or 'ignore', got {on_unused_input!r}")
+        for i, variable in enumerate(self.inputs):
+            if id(variable) not in root_ids and on_unused_input != "ignore":
+                message = (
+                    f"input {i} ({variable}) is not used to compute the outputs; pass "
+                    "on_unused_input='warn' or 'ignore' to allow it"
+                )
+                if on_unused_input == "raise":
+                    raise UnusedInputError("FN-ARGS-3", message)
+                warnings.warn(message, stacklevel=3)
+
+    # -- calling ------------------------------------------------------------------------
+    def bind_arguments(self, args: tuple, kwargs: dict) -> dict[Variable, Any]:
+        """Match call arguments to inputs and convert them (FN-CALL-1, FN-INPUT-1 .. -4)."""
+        if len(args) > len(self.inputs):
+            raise SpecTypeError("FN-CALL-1", f"{self._label()} takes {len(self.inputs)} inputs, got {len(args)}")
+        values: list[Any] = list(args) + [_MISSING] * (len(self.inputs) - len(args))
+        for key, value in kwargs.items():
+            matches = [i for i, v in enumerate(self.inputs) if v.name == key]
+            if not matches:
+                raise SpecTypeError("FN-CALL-1", f"{self._label()} has no input named {key!r}")
+            if values[matches[0]] is not _MISSING:
+                raise SpecTypeError("FN-CALL-1", f"{self._label()} got input {key!r} twice")
+            values[matches[0]] = value
+        env: dict[Variable, Any] = {}
+        for i, (variable, value) in enumerate(zip(self.inputs, values, strict=True)):
+            label = f"input {i}" + (f" ({variable.name})" if variable.name else "")
+            if value is _MISSING:
+                raise SpecTypeError("FN-CALL-1", f"{self._label()}: missing {label}")
+            env[variable] = variable.type.filter(value, argument=label, allow_downcast=self.allow_input_downcast)
+        return env
+
+    def __call__(self, *args: Any, trace: TraceHook | None = None, **kwargs: Any) -> Any:
+        """Evaluate outputs and update values, then apply the updates together (FN-UPDATE-3)."""
+        env = self.bind_arguments(args, kwargs)
+        results = evaluate_graph(self.computed, env, trace=trace, order=self.order)
+        n = len(self.outputs)
+        outputs = [_fresh(value, results[n:]) for value in results[:n]]
+        new_values = [target.filter_value(value) for target, value in
+                      zip(self.update_targets, results[n:], strict=True)]
+        for target, value in zip(self.update_targets, new_values, strict=True):  # FN-UPDATE-3
+            target.set_value(value, borrow=True)
+        if self.single_output:
+            return outputs[0]
+        return outputs
+
+    def storage_plan(self) -> list:
+        """For each loop output: how many rows are kept, and why (SCAN-MEM-1)."""
+        return list(self.plan)
+
+    def _label(self) -> str:
+        return f"function {self.name!r}" if self.name else "the function"
+
+    def __repr__(self) -> str:
+        return f"<reference.Function {self.name or ''} inputs={self.inputs} outputs={self.outputs}>"
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _fresh(value: Any, update_values: list[Any]) -> Any:
+    """An output the caller may modify: a copy of read-only values and shared storage."""
+    if isinstance(value, np.ndarray) and (not value.flags.writeable or value.base is not None
+                                          or any(value is u for u in update_values)):
+        return value.copy()
+    return value
+
+
+def function(inputs: Sequence[Variable] | None = None, outputs: Any = None, mode: Any = None,
+             updates: Any = None, givens: Any = None, no_default_updates: bool = False,
+             accept_inplace: bool = False, name: str | None = None, rebuild_strict: bool = True,
+             allow_input_downcast: bool | None = None, profile: Any = None,
+             on_unused_input: str | None = None, trust_input: bool = False) -> Function:
+    """Compile ``outputs`` as a function of ``inputs`` (FN-ARGS-1).
+
+    ``updates`` maps shared variables to new values, applied after every output is
+    computed (FN-UPDATE-3); ``givens`` substitutes variables before compiling.
+    """
+    return Function(inputs or [], outputs, updates=updates, givens=givens, mode=mode, name=name,
+                    on_unused_input=on_unused_input, allow_input_downcast=allow_input_downcast,
+                    no_default_updates=no_default_updates)

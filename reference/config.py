@@ -1,0 +1,84 @@
+"""Configuration read at graph-construction and compile time.
+
+Flags can be set in code (``reference.config.floatX = "float32"``), for a block
+(``with reference.config.change_flags(floatX="float32"): ...``) or from the
+environment: ``REFERENCE_FLAGS="floatX=float32,mode=python"``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+_CHOICES: dict[str, tuple[Any, ...] | None] = {
+    "floatX": ("float64", "float32"),
+    "mode": (None, "python", "c", "check", "FAST_RUN", "FAST_COMPILE"),
+    "scan__allow_gc": (False, True),
+    "compute_test_value": ("off",),
+}
+
+_DEFAULTS: dict[str, Any] = {
+    "floatX": "float64",
+    "mode": None,
+    "scan__allow_gc": False,
+    "compute_test_value": "off",
+}
+
+
+def _parse(name: str, text: str) -> Any:
+    if isinstance(_DEFAULTS[name], bool):
+        if text.lower() in ("1", "true", "yes"):
+            return True
+        if text.lower() in ("0", "false", "no"):
+            return False
+        raise ValueError(f"REFERENCE_FLAGS: {name} expects True or False, got {text!r}")
+    if text in ("None", ""):
+        return None
+    return text
+
+
+class Config:
+    """The flags.  Unknown names and values outside a flag's choices raise."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_values", dict(_DEFAULTS))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"reference.config has no flag {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in _DEFAULTS:
+            raise AttributeError(f"reference.config has no flag {name!r}")
+        choices = _CHOICES[name]
+        if choices is not None and value not in choices:
+            raise ValueError(f"config.{name} must be one of {choices}, got {value!r}")
+        self._values[name] = value
+
+    @contextlib.contextmanager
+    def change_flags(self, **flags: Any) -> Iterator[None]:
+        """Set flags for the duration of a ``with`` block."""
+        old = {name: getattr(self, name) for name in flags}
+        try:
+            for name, value in flags.items():
+                setattr(self, name, value)
+            yield
+        finally:
+            for name, value in old.items():
+                setattr(self, name, value)
+
+    def load_environment(self, text: str) -> None:
+        """Apply ``name=value`` pairs separated by commas."""
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            name, sep, value = item.partition("=")
+            if not sep or name not in _DEFAULTS:
+                raise ValueError(f"REFERENCE_FLAGS: cannot parse {item!r}")
+            setattr(self, name, _parse(name, value))
+
+
+config = Config()
+config.load_environment(os.environ.get("REFERENCE_FLAGS", ""))

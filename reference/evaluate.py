@@ -1,0 +1,92 @@
+"""The reference evaluator.  Spec: spec/1-graphs.rst (GRAPH-EVAL-*).
+
+Conventions: ``env`` maps each variable to its value; ``node`` is an Apply; nodes run
+in the order of :func:`reference.graph.traversal.toposort`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from reference.errors import MissingInputError
+from reference.graph.basic import Apply, Constant, Variable
+from reference.graph.shared import SharedVariable
+from reference.graph.traversal import toposort
+
+#: A hook called after each node with ``(node, input values, output values)``.
+TraceHook = Callable[[Apply, list[Any], list[Any]], None]
+
+
+def read(env: Mapping[Variable, Any], variable: Variable) -> Any:
+    """The value of ``variable`` (GRAPH-EVAL-2): bound in ``env``, a constant's data, or a
+    shared variable's stored value; anything else is a missing input."""
+    if variable in env:
+        return env[variable]
+    if isinstance(variable, Constant):
+        return variable.data
+    if isinstance(variable, SharedVariable):
+        return variable.get_value(borrow=True)
+    raise MissingInputError(
+        "GRAPH-EVAL-2",
+        f"the graph needs variable {variable} of type {variable.type}, which was neither "
+        "an input nor given a value",
+    )
+
+
+def check_output(node: Apply, variable: Variable, value: Any) -> None:
+    """Assert: an op's result has its output's dtype and ndim (GRAPH-EVAL-4)."""
+    if isinstance(value, np.ndarray):
+        assert value.dtype == variable.type.dtype and value.ndim == variable.type.ndim, (
+            f"GRAPH-EVAL-4: {node.op} produced {value.dtype}{value.shape} for {variable.type}"
+        )
+
+
+def run_node(node: Apply, inputs: list[Any]) -> list[Any]:
+    """Apply ``node.op`` to the input values (GRAPH-EVAL-3)."""
+    try:
+        result = node.op.perform(node, *inputs)
+    except Exception as error:
+        error.add_note(f"while evaluating {node}")
+        raise
+    outputs = list(result) if isinstance(result, tuple | list) else [result]
+    for variable, value in zip(node.outputs, outputs, strict=True):
+        check_output(node, variable, value)
+    return outputs
+
+
+def evaluate_graph(
+    outputs: Sequence[Variable],
+    env: dict[Variable, Any],
+    trace: TraceHook | None = None,
+    order: Sequence[Apply] | None = None,
+) -> list[Any]:
+    """Evaluate ``outputs`` given the bindings in ``env`` (GRAPH-EVAL-1 .. GRAPH-EVAL-3).
+
+    ``env`` is extended with every intermediate value.  ``order`` may pass a precomputed
+    topological order (a compiled function computes it once).
+    """
+    for node in order if order is not None else toposort(outputs):
+        inputs = [read(env, variable) for variable in node.inputs]
+        results = run_node(node, inputs)
+        for variable, value in zip(node.outputs, results, strict=True):
+            env[variable] = value
+        if trace is not None:
+            trace(node, inputs, results)
+    return [read(env, variable) for variable in outputs]
+
+
+def evaluate(outputs: Any, inputs: Mapping[Variable, Any] | None = None, *, trace: TraceHook | None = None) -> Any:  # noqa: E501
+    """Evaluate one variable or a list of them, with ``inputs`` mapping variables to values.
+
+    Values are converted to the variables' types as a compiled function converts them.
+    """
+    single = isinstance(outputs, Variable)
+    output_list = [outputs] if single else list(outputs)
+    env: dict[Variable, Any] = {}
+    for variable, value in (inputs or {}).items():
+        env[variable] = variable.type.filter(value, argument=f"input {variable}")
+    values = evaluate_graph(output_list, env, trace=trace)
+    return values[0] if single else values

@@ -1,0 +1,126 @@
+"""Shared variables: graph roots whose value lives between calls.  Spec: spec/1-graphs.rst (SHARED-*)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from reference.errors import SpecTypeError
+from reference.graph.basic import Variable
+from reference.graph.type import TensorType, check_dtype
+from reference.tensor.variable import TensorVariable
+
+
+class SharedVariable(Variable):
+    """A root whose value is stored in the variable itself (SHARED-VALUE-1).
+
+    Compiled functions read the value at the start of each call and may replace it
+    through updates.  ``default_update``, if set, is the update a compiled function
+    applies when the caller gives none for this variable (SHARED-UPDATE-2).
+    """
+
+    default_update: Variable | None = None
+
+    def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> Any:
+        """The current value; a copy unless ``borrow=True`` (SHARED-VALUE-1)."""
+        return self._value if borrow else copy.deepcopy(self._value)
+
+    def set_value(self, new_value: Any, borrow: bool = False) -> None:
+        """Replace the value; it must fit the variable's type (SHARED-VALUE-2)."""
+        self._value = self._filter(new_value, borrow)
+
+    def _filter(self, value: Any, borrow: bool) -> Any:
+        raise NotImplementedError
+
+    def filter_value(self, value: Any) -> Any:
+        """``value`` converted to this variable's type (a private copy), or an error."""
+        return self._filter(value, borrow=False)
+
+    @property
+    def container(self) -> SharedVariable:
+        return self
+
+
+class TensorSharedVariable(SharedVariable, TensorVariable):
+    """A shared tensor.  Its type is fixed at creation: a new value must have the same
+    dtype (or convert to it exactly) and ndim (SHARED-VALUE-2)."""
+
+    def __init__(self, type: TensorType, value: np.ndarray, name: str | None = None) -> None:  # noqa: A002
+        TensorVariable.__init__(self, type, name=name)
+        self._value = self._filter(value, borrow=True)
+
+    def _filter(self, value: Any, borrow: bool) -> np.ndarray:
+        data = self.type.filter(value, argument=f"shared variable {self}")
+        if not borrow and (data is value or data.base is not None):
+            data = data.copy()
+        data.setflags(write=False)
+        return data
+
+    def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
+        return self._value if borrow else self._value.copy()
+
+    def clone(self) -> TensorSharedVariable:
+        return TensorSharedVariable(self.type, self._value, name=self.name)
+
+
+class RandomGeneratorType:
+    """The type of a numpy ``Generator`` held in a shared variable (RAND-STREAM-1)."""
+
+    ndim = 0
+    dtype = "object"
+    shape = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RandomGeneratorType)
+
+    def __hash__(self) -> int:
+        return hash(RandomGeneratorType)
+
+    def __str__(self) -> str:
+        return "RandomGeneratorType"
+
+    __repr__ = __str__
+
+    def make_variable(self, owner: Any, index: int) -> Variable:
+        return Variable(self, owner=owner, index=index)
+
+    def filter(self, value: Any, *, argument: str, allow_downcast: bool | None = None) -> np.random.Generator:  # noqa: E501
+        if not isinstance(value, np.random.Generator):
+            raise SpecTypeError("RAND-STREAM-1", f"{argument}: expected a numpy Generator, got {type(value).__name__}")
+        return value
+
+
+class RandomGeneratorSharedVariable(SharedVariable):
+    """A shared numpy ``Generator``; ``get_value`` returns a copy of its state."""
+
+    def __init__(self, value: np.random.Generator, name: str | None = None) -> None:
+        super().__init__(RandomGeneratorType(), name=name)
+        self._value = self._filter(value, borrow=True)
+
+    def _filter(self, value: Any, borrow: bool) -> np.random.Generator:
+        value = self.type.filter(value, argument=f"shared variable {self}")
+        return value if borrow else copy.deepcopy(value)
+
+    def __str__(self) -> str:
+        return self.name if self.name is not None else "RNG"
+
+
+def shared(value: Any, name: str | None = None, borrow: bool = False, strict: bool = False,
+           allow_downcast: bool | None = None, shape: Any = None, dtype: Any = None) -> SharedVariable:
+    """A shared variable holding ``value`` (SHARED-VALUE-1).
+
+    The dtype is the value's numpy dtype (Python ints give int64, floats float64); every
+    axis has unknown static length unless ``shape`` says otherwise.
+    """
+    if isinstance(value, Variable):
+        raise SpecTypeError("SHARED-VALUE-1", f"shared() needs a value, got the symbolic variable {value}")
+    if isinstance(value, np.random.Generator):
+        return RandomGeneratorSharedVariable(value if borrow else copy.deepcopy(value), name=name)
+    data = np.asarray(value) if dtype is None else np.asarray(value, dtype=check_dtype(dtype))
+    if data.dtype == object:
+        raise SpecTypeError("SHARED-VALUE-1", f"shared(): cannot hold a value of type {type(value).__name__}")
+    static = (None,) * data.ndim if shape is None else tuple(shape)
+    type_ = TensorType(data.dtype, static)
+    return TensorSharedVariable(type_, data if borrow else data.copy(), name=name)

@@ -1,0 +1,107 @@
+"""Printing graphs.  Spec: spec/1-graphs.rst (GRAPH-PRINT-*)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from reference.graph.basic import Variable
+
+
+class _Ids:
+    """Short ids ``A``, ``B``, ... ``AA`` given to variables in printing order."""
+
+    def __init__(self) -> None:
+        self.ids: dict[int, str] = {}
+
+    def __call__(self, variable: Variable) -> tuple[str, bool]:
+        key = id(variable.owner) if variable.owner is not None else id(variable)
+        if key in self.ids:
+            return self.ids[key], False
+        n = len(self.ids)
+        label = ""
+        while True:
+            label = chr(ord("A") + n % 26) + label
+            n = n // 26 - 1
+            if n < 0:
+                break
+        self.ids[key] = label
+        return label, True
+
+
+def _line(variable: Variable, ids: _Ids, print_type: bool) -> tuple[str, bool]:
+    label, first = ids(variable)
+    if variable.owner is not None:
+        text = str(variable.owner.op)
+        if len(variable.owner.outputs) > 1:
+            text += f".{variable.index}"
+    else:
+        text = str(variable)
+    text += f" [id {label}]"
+    if variable.owner is not None and variable.name:
+        text += f" {variable.name!r}"
+    if print_type:
+        text += f" <{variable.type}>"
+    return text, first
+
+
+def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_prefix: str,
+          lines: list[str], scans: list[Variable]) -> None:
+    text, first = _line(variable, ids, print_type)
+    lines.append(prefix + text)
+    node = variable.owner
+    if node is None or not first:
+        return
+    from reference.scan.op import ScanOp
+
+    if isinstance(node.op, ScanOp) and not any(s.owner is node for s in scans):
+        scans.append(variable)
+    for i, parent in enumerate(node.inputs):
+        last = i == len(node.inputs) - 1
+        _tree(parent, ids, print_type, child_prefix + (" └─ " if last else " ├─ "),
+              child_prefix + ("    " if last else " │  "), lines, scans)
+
+
+def debugprint(obj: Any, file: TextIO | None = None, print_type: bool = False) -> str:
+    """Print the graph of ``obj`` (a variable, a list of them, or a compiled function) as an
+    indented tree with ids; loops are followed by their inner graphs, whose inputs are
+    named by what they hold (``x[t]``, ``h[t-1]``, ``W``) (GRAPH-PRINT-2).  Returns the text."""
+    from reference.compile.function import Function
+
+    if isinstance(obj, Function):
+        variables = obj.computed
+    elif isinstance(obj, list | tuple):
+        variables = list(obj)
+    else:
+        variables = [obj]
+    ids = _Ids()
+    lines: list[str] = []
+    scans: list[Variable] = []
+    for variable in variables:
+        _tree(variable, ids, print_type, "", "", lines, scans)
+    done = 0
+    if scans:
+        lines.append("")
+        lines.append("Inner graphs:")
+    while done < len(scans):
+        scan_var = scans[done]
+        done += 1
+        spec = scan_var.owner.op.spec
+        lines.append("")
+        text, _ = _line(scan_var, ids, print_type)
+        lines.append(text)
+        inner_lines: list[str] = []
+        for out in spec.inner_outputs:
+            _tree(out, ids, print_type, " ← ", "   ", inner_lines, scans)
+        lines.extend(inner_lines)
+    text = "\n".join(lines)
+    print(text, file=file if file is not None else sys.stdout)
+    return text
+
+
+def pprint(variable: Variable) -> str:
+    """A one-line infix rendering of ``variable``'s graph."""
+    node = variable.owner
+    if node is None:
+        return str(variable)
+    return f"{node.op}({', '.join(pprint(v) for v in node.inputs)})"

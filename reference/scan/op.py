@@ -1,0 +1,102 @@
+"""The loop as an op of the outer graph.  Spec: spec/3-scan.rst (SCAN-NODE-*)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from reference.errors import SpecTypeError
+from reference.graph.basic import Apply, Op
+from reference.graph.traversal import toposort
+from reference.graph.type import TensorType
+from reference.scan.run import run_scan
+from reference.scan.spec import MappedOutput, RecurrentOutput, ScanSpec
+
+
+class ScanOp(Op):
+    """Runs ``spec`` over its outer inputs: ``[n_steps] + sequences + initial states +
+    shared variables + non-sequences``.  Outputs: one trace per output (user order), then
+    the final value of each shared state.
+
+    ``keep`` is the storage plan: for each output, ``None`` (keep every row) or how many
+    final rows to keep.  It is set by ``function`` only when every reader of the output
+    reads within those rows (SCAN-MEM-1).
+    """
+
+    constant_foldable = False
+
+    def __init__(self, spec: ScanSpec, keep: Sequence[int | None] | None = None) -> None:
+        self.spec = spec
+        self.keep = tuple(keep) if keep is not None else (None,) * len(spec.outputs)
+        self.order = toposort(spec.inner_outputs)
+        self.profile_stats: dict[str, Any] = {"calls": 0, "steps": 0, "seconds": 0.0}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScanOp) and other.spec is self.spec and other.keep == self.keep
+
+    def __hash__(self) -> int:
+        return hash((id(self.spec), self.keep))
+
+    def __str__(self) -> str:
+        kind = "while_loop=True" if self.spec.condition is not None else "while_loop=False"
+        return f"Scan{{{self.spec.name}, {kind}}}"
+
+    def with_keep(self, keep: Sequence[int | None]) -> ScanOp:
+        return ScanOp(self.spec, keep)
+
+    def make_node(self, *outer: Any) -> Apply:
+        spec = self.spec
+        expected = self.expected_input_types()
+        if len(outer) != len(expected):
+            raise SpecTypeError("SCAN-NODE-1", f"{self} takes {len(expected)} inputs, got {len(outer)}")
+        for variable, (role, type_) in zip(outer, expected, strict=True):
+            if role == "sequence":
+                ok = variable.type.dtype == type_.dtype and variable.type.ndim == type_.ndim + 1
+            else:
+                ok = variable.type == type_ or (
+                    isinstance(type_, TensorType) and isinstance(variable.type, TensorType)
+                    and variable.type.dtype == type_.dtype and variable.type.ndim == type_.ndim
+                )
+            if not ok:
+                raise SpecTypeError("SCAN-NODE-1", f"{self}: {role} input {variable} has type {variable.type}, incompatible with {type_}")
+        out_types: list[Any] = []
+        initials = iter(outer[spec.n_steps_given + len(spec.sequences):])
+        for out in spec.outputs:
+            if isinstance(out, RecurrentOutput):
+                initial = next(initials)
+                row = initial.type.shape[1:] if out.multiple_taps else initial.type.shape
+                merged = tuple(a if a is not None else b for a, b in zip(row, out.step.type.shape, strict=True))
+            else:
+                merged = out.step.type.shape
+            out_types.append(TensorType(out.step.type.dtype, (None, *merged)))
+        out_types.extend(s.variable.type for s in spec.shared_states)
+        return Apply(self, list(outer), out_types)
+
+    def expected_input_types(self) -> list[tuple[str, Any]]:
+        spec = self.spec
+        types: list[tuple[str, Any]] = []
+        if spec.n_steps_given:
+            types.append(("n_steps", TensorType("int64", ())))
+        types += [("sequence", s.inner[0].type) for s in spec.sequences]
+        for out in spec.recurrent:
+            row = out.inner[0].type
+            types.append(("initial", TensorType(row.dtype, (None, *row.shape)) if out.multiple_taps else row))
+        types += [("shared", s.variable.type) for s in spec.shared_states]
+        types += [("non-sequence", v.type) for v in spec.non_sequences]
+        return types
+
+    def perform(self, node: Apply, *values: Any) -> list[Any]:
+        start = time.perf_counter() if self.spec.profile else 0.0
+        results = run_scan(self.spec, values, order=self.order, keep=self.keep)
+        if self.spec.profile:
+            self.profile_stats["calls"] += 1
+            self.profile_stats["seconds"] += time.perf_counter() - start
+        return results
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        raise LookupError("the length of a nested loop's output is known only by running it")
+
+
+def is_mapped(out: RecurrentOutput | MappedOutput) -> bool:
+    return isinstance(out, MappedOutput)

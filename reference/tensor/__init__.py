@@ -1,0 +1,129 @@
+"""The tensor namespace users import as ``pt`` (``import reference.tensor as pt``)."""
+
+from reference.graph.type import TensorType
+from reference.tensor import subtensor
+from reference.tensor.basic import *  # noqa: F403
+from reference.tensor.basic import (
+    alloc,
+    arange,
+    concatenate,
+    cumprod,
+    cumsum,
+    eye,
+    fill,
+    full,
+    full_like,
+    identity_like,
+    join,
+    make_vector,
+    ones,
+    ones_like,
+    second,
+    stack,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from reference.tensor.blas import dot, matmul, outer, tensordot
+from reference.tensor.math import (
+    abs,
+    absolute,
+    add,
+    and_,
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
+    cast,
+    ceil,
+    clip,
+    cos,
+    divide,
+    eq,
+    erf,
+    exp,
+    expit,
+    expm1,
+    floor,
+    floor_div,
+    ge,
+    greater,
+    greater_equal,
+    gt,
+    identity,
+    int_div,
+    invert,
+    le,
+    less,
+    less_equal,
+    log,
+    log1p,
+    lt,
+    maximum,
+    minimum,
+    mod,
+    mul,
+    multiply,
+    neg,
+    negative,
+    neq,
+    or_,
+    pow,
+    power,
+    reciprocal,
+    round,
+    round_half_away_from_zero,
+    round_half_to_even,
+    sigmoid,
+    sign,
+    sin,
+    softplus,
+    sqrt,
+    square,
+    sub,
+    subtract,
+    switch,
+    tan,
+    tanh,
+    true_div,
+    where,
+    xor,
+)
+from reference.tensor.reduction import all, any, argmax, argmin, max, mean, min, prod, sum
+from reference.tensor.shape import (
+    dimshuffle,
+    expand_dims,
+    flatten,
+    reshape,
+    shape,
+    shape_padaxis,
+    shape_padleft,
+    shape_padright,
+    specify_broadcastable,
+    specify_shape,
+    squeeze,
+    transpose,
+)
+from reference.tensor.subtensor import inc_subtensor, set_subtensor
+from reference.tensor.variable import TensorConstant, TensorVariable, as_tensor_variable, constant
+
+as_tensor = as_tensor_variable
+true_divide = true_div
+
+
+def ndim(x):  # noqa: ANN001, ANN201
+    """The number of axes of ``x`` (a Python int)."""
+    return as_tensor_variable(x).ndim
+
+
+def size(x):  # noqa: ANN001, ANN201
+    """The number of elements of ``x`` (symbolic)."""
+    return as_tensor_variable(x).size
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    if name == "random":
+        import importlib
+
+        return importlib.import_module("reference.tensor.random")
+    raise AttributeError(f"module 'reference.tensor' has no attribute {name!r}")

@@ -1,0 +1,397 @@
+"""Tensor constructors and array-creating ops.  Spec: spec/2-ops.rst (OP-ALLOC-*, OP-JOIN-*, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from reference.config import config
+from reference.errors import SpecTypeError, SpecValueError
+from reference.graph.basic import Apply, Op
+from reference.graph.type import INT_DTYPES, TensorType, check_dtype, upcast
+from reference.tensor.shape import constant_value, expand_dims
+from reference.tensor.variable import TensorVariable, as_tensor_variable
+
+
+# -- symbolic inputs --------------------------------------------------------------------
+def tensor(dtype: Any = None, shape: Sequence[int | None] | None = None, *, name: str | None = None, ndim: int | None = None) -> TensorVariable:  # noqa: E501
+    """A symbolic input of ``dtype`` (default ``config.floatX``) and static ``shape``."""
+    if isinstance(dtype, str) and shape is None and ndim is None and name is None and dtype not in ("floatX",):
+        try:
+            np.dtype(dtype)
+        except TypeError:
+            name, dtype = dtype, None
+    if shape is None:
+        shape = (None,) * (ndim or 0)
+    elif ndim is not None and len(shape) != ndim:
+        raise SpecValueError("TYPE-SHAPE-1", f"tensor: shape {shape} does not have ndim={ndim}")
+    return TensorType(config.floatX if dtype is None else dtype, shape)(name)
+
+
+def _maker(ndim: int, default_dtype: str | None):  # noqa: ANN202
+    def make(name: str | None = None, dtype: Any = None, shape: Sequence[int | None] | None = None) -> TensorVariable:  # noqa: E501
+        chosen = dtype if dtype is not None else default_dtype
+        if shape is None:
+            shape = (None,) * ndim
+        if len(shape) != ndim:
+            raise SpecValueError("TYPE-SHAPE-1", f"expected a shape of {ndim} entries, got {shape}")
+        return TensorType(config.floatX if chosen is None else chosen, shape)(name)
+
+    return make
+
+
+scalar = _maker(0, None)
+vector = _maker(1, None)
+matrix = _maker(2, None)
+tensor3 = _maker(3, None)
+tensor4 = _maker(4, None)
+tensor5 = _maker(5, None)
+_PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32",
+             "d": "float64", "c": "complex64", "z": "complex128"}
+for _prefix, _dtype in _PREFIXES.items():
+    for _n, _kind in enumerate(("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5")):
+        globals()[_prefix + _kind] = _maker(_n, _dtype)
+        globals()[_prefix + _kind].__name__ = _prefix + _kind
+
+
+# -- vectors from scalars ---------------------------------------------------------------
+class MakeVector(Op):
+    """A vector from scalars, cast to ``dtype`` (OP-JOIN-3)."""
+
+    __props__ = ("dtype",)
+
+    def __init__(self, dtype: str) -> None:
+        self.dtype = dtype
+
+    def make_node(self, *items: Any) -> Apply:
+        items_ = [as_tensor_variable(x) for x in items]
+        for item in items_:
+            if item.ndim != 0:
+                raise SpecTypeError("OP-JOIN-3", f"MakeVector: {item} is not a scalar ({item.type})")
+            if upcast(item.dtype, self.dtype) != self.dtype and not (
+                item.dtype in INT_DTYPES and self.dtype in INT_DTYPES
+            ):
+                raise SpecTypeError("OP-JOIN-3", f"MakeVector: cannot store {item.dtype} in {self.dtype} without loss")
+        return Apply(self, items_, [TensorType(self.dtype, (len(items_),))])
+
+    def perform(self, node: Apply, *items: np.ndarray) -> np.ndarray:
+        return np.asarray(items, dtype=self.dtype).reshape(len(items))
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [(len(shapes),)]
+
+
+def make_vector(items: Sequence[Any], dtype: str | None = None) -> TensorVariable:
+    variables = [as_tensor_variable(x) for x in items]
+    dtype = dtype or (upcast(*(v.dtype for v in variables)) if variables else "int64")
+    return MakeVector(dtype)(*variables)
+
+
+# -- filled arrays ----------------------------------------------------------------------
+class Alloc(Op):
+    """An array of shape ``shape`` filled by broadcasting ``value`` (OP-ALLOC-1)."""
+
+    def make_node(self, value: Any, *shape_: Any) -> Apply:
+        value = as_tensor_variable(value)
+        lengths = [as_tensor_variable(n) for n in shape_]
+        for n in lengths:
+            if n.ndim != 0 or n.dtype not in INT_DTYPES:
+                raise SpecTypeError("OP-ALLOC-1", f"alloc: shape entries must be integer scalars, got {n.type}")
+        if value.ndim > len(lengths):
+            raise SpecValueError("OP-ALLOC-1", f"alloc: value of {value.ndim} axes cannot fill {len(lengths)} axes")
+        static = []
+        for n in lengths:
+            known = constant_value(n)
+            static.append(None if known is None else int(known))
+        return Apply(self, [value, *lengths], [TensorType(value.dtype, static)])
+
+    def perform(self, node: Apply, value: np.ndarray, *shape_: np.ndarray) -> np.ndarray:
+        target = tuple(int(n) for n in shape_)
+        if any(n < 0 for n in target):
+            raise SpecValueError("OP-ALLOC-1", f"alloc: negative length in shape {target}")
+        try:
+            return np.array(np.broadcast_to(value, target))
+        except ValueError:
+            raise SpecValueError("OP-ALLOC-1", f"alloc: value of shape {value.shape} cannot fill shape {target}") from None
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        if any(v is None for v in values[1:]):
+            raise LookupError("alloc shape unknown")
+        return [tuple(int(v) for v in values[1:])]
+
+
+_alloc = Alloc()
+
+
+def _shape_entries(shape_: Any) -> list[Any]:
+    if isinstance(shape_, TensorVariable):
+        if shape_.ndim == 0:
+            return [shape_]
+        length = shape_.type.shape[0]
+        if length is None:
+            raise SpecValueError("OP-ALLOC-1", f"the length of shape vector {shape_} must be known statically")
+        return [shape_[i] for i in range(length)]
+    if isinstance(shape_, int | np.integer):
+        return [shape_]
+    return list(shape_)
+
+
+def alloc(value: Any, *shape_: Any) -> TensorVariable:
+    """Fill an array of the given shape with ``value`` (OP-ALLOC-1)."""
+    return _alloc(value, *shape_)
+
+
+def full(shape_: Any, fill_value: Any, dtype: Any = None) -> TensorVariable:
+    """An array of ``shape_`` filled with ``fill_value`` (OP-ALLOC-1)."""
+    from reference.tensor.math import cast
+
+    value = as_tensor_variable(fill_value)
+    if dtype is not None:
+        value = cast(value, dtype)
+    return alloc(value, *_shape_entries(shape_))
+
+
+def zeros(shape_: Any, dtype: Any = None) -> TensorVariable:
+    """Zeros of ``dtype`` (default floatX) (OP-ALLOC-2)."""
+    return full(shape_, np.asarray(0, dtype=check_dtype(dtype or config.floatX)))
+
+
+def ones(shape_: Any, dtype: Any = None) -> TensorVariable:
+    """Ones of ``dtype`` (default floatX) (OP-ALLOC-2)."""
+    return full(shape_, np.asarray(1, dtype=check_dtype(dtype or config.floatX)))
+
+
+def _like(x: Any, value: Any, dtype: Any) -> TensorVariable:
+    from reference.tensor.shape import shape
+
+    x = as_tensor_variable(x)
+    chosen = check_dtype(dtype) if dtype is not None else x.dtype
+    lengths = [n if n is not None else shape(x)[i] for i, n in enumerate(x.type.shape)]
+    return alloc(np.asarray(value, dtype=chosen), *lengths)
+
+
+def zeros_like(x: Any, dtype: Any = None) -> TensorVariable:
+    """Zeros with the shape and dtype (or ``dtype``) of ``x`` (OP-ALLOC-2)."""
+    return _like(x, 0, dtype)
+
+
+def ones_like(x: Any, dtype: Any = None) -> TensorVariable:
+    """Ones with the shape and dtype (or ``dtype``) of ``x`` (OP-ALLOC-2)."""
+    return _like(x, 1, dtype)
+
+
+def full_like(x: Any, fill_value: Any, dtype: Any = None) -> TensorVariable:
+    """``fill_value`` with the shape of ``x`` (OP-ALLOC-2)."""
+    x = as_tensor_variable(x)
+    chosen = check_dtype(dtype) if dtype is not None else x.dtype
+    from reference.tensor.math import cast
+    from reference.tensor.shape import shape
+
+    lengths = [n if n is not None else shape(x)[i] for i, n in enumerate(x.type.shape)]
+    return alloc(cast(as_tensor_variable(fill_value), chosen), *lengths)
+
+
+def second(x: Any, y: Any) -> TensorVariable:
+    """``y`` broadcast to the shape of ``x``."""
+    return full_like(x, y, dtype=as_tensor_variable(y).dtype)
+
+
+fill = second
+
+
+# -- ranges and identity matrices -------------------------------------------------------
+class ARange(Op):
+    """``numpy.arange(start, stop, step)`` in ``dtype`` (OP-ARANGE-1); step 0 raises."""
+
+    __props__ = ("dtype",)
+
+    def __init__(self, dtype: str) -> None:
+        self.dtype = dtype
+
+    def make_node(self, start: Any, stop: Any, step: Any) -> Apply:
+        inputs = [as_tensor_variable(v) for v in (start, stop, step)]
+        for name, v in zip(("start", "stop", "step"), inputs, strict=True):
+            if v.ndim != 0:
+                raise SpecTypeError("OP-ARANGE-1", f"arange: {name} must be a scalar, got {v.type}")
+        values = [constant_value(v) for v in inputs]
+        length = None
+        if all(v is not None for v in values) and values[2] != 0:
+            length = len(np.arange(*values, dtype=self.dtype))
+        return Apply(self, inputs, [TensorType(self.dtype, (length,))])
+
+    def perform(self, node: Apply, start: np.ndarray, stop: np.ndarray, step: np.ndarray) -> np.ndarray:
+        if step == 0:
+            raise SpecValueError("OP-ARANGE-1", "arange: step must not be zero")
+        return np.arange(start, stop, step, dtype=self.dtype)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        if any(v is None for v in values):
+            raise LookupError("arange bounds unknown")
+        return [self.perform(node, *values).shape]
+
+
+def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> TensorVariable:
+    """Evenly spaced values in ``[start, stop)`` (OP-ARANGE-1).
+
+    The dtype, unless given, is the upcast of the three arguments' dtypes, widened to
+    int64 (uint64) for integers so that lengths do not overflow.
+    """
+    if stop is None:
+        start, stop = 0, start
+    inputs = [as_tensor_variable(v) for v in (start, stop, step)]
+    chosen = check_dtype(dtype) if dtype is not None else upcast(*(v.dtype for v in inputs))
+    if dtype is None and chosen in INT_DTYPES:
+        chosen = "uint64" if chosen.startswith("u") else "int64"
+    return ARange(chosen)(*inputs)
+
+
+class Eye(Op):
+    """An ``n`` by ``m`` matrix with ones on diagonal ``k`` (OP-EYE-1)."""
+
+    __props__ = ("dtype",)
+
+    def __init__(self, dtype: str) -> None:
+        self.dtype = dtype
+
+    def make_node(self, n: Any, m: Any, k: Any) -> Apply:
+        inputs = [as_tensor_variable(v) for v in (n, m, k)]
+        static = [None if (v := constant_value(x)) is None else int(v) for x in inputs[:2]]
+        return Apply(self, inputs, [TensorType(self.dtype, static)])
+
+    def perform(self, node: Apply, n: np.ndarray, m: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return np.eye(int(n), int(m), int(k), dtype=self.dtype)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        if values[0] is None or values[1] is None:
+            raise LookupError("eye size unknown")
+        return [(int(values[0]), int(values[1]))]
+
+
+def eye(n: Any, m: Any = None, k: Any = 0, dtype: Any = None) -> TensorVariable:
+    """Identity-like matrix (OP-EYE-1)."""
+    return Eye(check_dtype(dtype or config.floatX))(n, n if m is None else m, k)
+
+
+def identity_like(x: Any, dtype: Any = None) -> TensorVariable:
+    from reference.tensor.shape import shape
+
+    x = as_tensor_variable(x)
+    return eye(shape(x)[0], shape(x)[1], 0, dtype or x.dtype)
+
+
+# -- joining ----------------------------------------------------------------------------
+class Join(Op):
+    """Concatenate tensors along ``axis`` (OP-JOIN-1); other lengths must agree."""
+
+    __props__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def __str__(self) -> str:
+        return f"Join{{axis={self.axis}}}"
+
+    def make_node(self, *tensors: Any) -> Apply:
+        parts = [as_tensor_variable(t) for t in tensors]
+        if not parts:
+            raise SpecValueError("OP-JOIN-1", "concatenate: needs at least one tensor")
+        ndim = parts[0].ndim
+        if ndim == 0 or any(p.ndim != ndim for p in parts):
+            raise SpecTypeError("OP-JOIN-1", f"concatenate: tensors must have the same ndim >= 1, got {[str(p.type) for p in parts]}")
+        if not -ndim <= self.axis < ndim:
+            raise SpecValueError("OP-JOIN-1", f"concatenate: axis {self.axis} out of range for {ndim} axes")
+        axis = self.axis % ndim
+        static: list[int | None] = []
+        for i in range(ndim):
+            lengths = [p.type.shape[i] for p in parts]
+            if i == axis:
+                static.append(None if None in lengths else sum(lengths))
+            else:
+                known = {n for n in lengths if n is not None}
+                if len(known) > 1:
+                    raise SpecValueError("OP-JOIN-1", f"concatenate: axis {i} lengths differ: {lengths}")
+                static.append(known.pop() if known else None)
+        return Apply(self, parts, [TensorType(upcast(*(p.dtype for p in parts)), static)])
+
+    def perform(self, node: Apply, *parts: np.ndarray) -> np.ndarray:
+        try:
+            return np.concatenate(parts, axis=self.axis).astype(node.outputs[0].dtype, copy=False)
+        except ValueError:
+            raise SpecValueError("OP-JOIN-1", f"concatenate: shapes {[p.shape for p in parts]} do not agree off axis {self.axis}") from None
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        axis = self.axis % len(shapes[0])
+        out = list(shapes[0])
+        out[axis] = sum(s[axis] for s in shapes)
+        return [tuple(out)]
+
+
+def concatenate(tensor_list: Sequence[Any], axis: int = 0) -> TensorVariable:
+    """Join along an existing axis (OP-JOIN-1)."""
+    if isinstance(tensor_list, TensorVariable):
+        raise SpecTypeError("OP-JOIN-1", "concatenate: tensor_list must be a list or tuple of tensors")
+    return Join(int(axis))(*tensor_list)
+
+
+def join(axis: int, *tensors: Any) -> TensorVariable:
+    return Join(int(axis))(*tensors)
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> TensorVariable:
+    """Join along a new axis (OP-JOIN-2); all shapes must be equal."""
+    parts = [as_tensor_variable(t) for t in tensors]
+    if not parts:
+        raise SpecValueError("OP-JOIN-2", "stack: needs at least one tensor")
+    if all(p.ndim == 0 for p in parts):
+        dtype = upcast(*(p.dtype for p in parts))
+        if axis not in (0, -1):
+            raise SpecValueError("OP-JOIN-2", f"stack: axis {axis} out of range for scalars")
+        return make_vector(parts, dtype=dtype)
+    return Join(int(axis))(*(expand_dims(p, axis) for p in parts))
+
+
+# -- cumulative sums --------------------------------------------------------------------
+class CumOp(Op):
+    """Cumulative sum or product along ``axis`` (``None``: of the flattened input) (OP-CUMSUM-1)."""
+
+    __props__ = ("axis", "mode")
+
+    def __init__(self, axis: int | None, mode: str) -> None:
+        self.axis, self.mode = axis, mode
+
+    def make_node(self, x: Any) -> Apply:
+        x = as_tensor_variable(x)
+        if self.axis is None:
+            n = None if None in x.type.shape else int(np.prod(x.type.shape))
+            out = TensorType(x.dtype, (n,))
+        else:
+            if not -x.ndim <= self.axis < x.ndim:
+                raise SpecValueError("OP-CUMSUM-1", f"cumsum: axis {self.axis} out of range for {x.type}")
+            out = x.type
+        return Apply(self, [x], [TensorType(out.dtype, out.shape)])
+
+    def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
+        function = np.cumsum if self.mode == "add" else np.cumprod
+        return function(x, axis=self.axis, dtype=x.dtype)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [(int(np.prod(shapes[0])),) if self.axis is None else shapes[0]]
+
+
+def cumsum(x: Any, axis: int | None = None) -> TensorVariable:
+    """Cumulative sum (OP-CUMSUM-1); the dtype is the input's."""
+    return CumOp(axis, "add")(x)
+
+
+def cumprod(x: Any, axis: int | None = None) -> TensorVariable:
+    """Cumulative product (OP-CUMSUM-1); the dtype is the input's."""
+    return CumOp(axis, "mul")(x)
+
+
+#: The input constructors: scalar, vector, ... and their dtype-prefixed forms.
+__all__ = ["scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5"] + [
+    prefix + kind for prefix in _PREFIXES
+    for kind in ("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5")
+]

@@ -1,0 +1,147 @@
+"""Elementwise application of scalar rules, with broadcasting.  Spec: spec/2-ops.rst (OP-ELEMWISE-*).
+
+An :class:`Elemwise` op applies a :class:`ScalarOp` (one small class per rule, in
+``reference.tensor.math``) to every element of its broadcast inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from reference.errors import SpecValueError
+from reference.graph.basic import Apply, Op
+from reference.graph.type import TensorType, upcast
+from reference.tensor.variable import as_tensor_variable
+
+
+class ScalarOp:
+    """One elementwise rule: how the output dtype follows from the input dtypes, and the
+    numpy ufunc that computes it.  Subclasses override ``output_dtype`` and ``impl``."""
+
+    nin: int = 2
+    ufunc: Any = None
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return upcast(*dtypes)
+
+    def impl(self, *inputs: np.ndarray) -> np.ndarray:
+        return self.ufunc(*inputs)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(sorted(vars(self).items()))))
+
+    def __str__(self) -> str:
+        return type(self).__name__
+
+    __repr__ = __str__
+
+
+def broadcast_static_shapes(shapes: list[tuple[int | None, ...]], op: Any) -> tuple[int | None, ...]:  # noqa: E501
+    """The static output shape of broadcasting (OP-ELEMWISE-1).
+
+    Shapes are aligned on the right (missing leading dims count as 1).  Per dimension: all
+    lengths 1 give 1; otherwise the known lengths other than 1 must agree and give the
+    result; with none known the result is unknown.
+    """
+    ndim = max((len(s) for s in shapes), default=0)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    out: list[int | None] = []
+    for axis in range(ndim):
+        lengths = [s[axis] for s in padded]
+        known = {n for n in lengths if n is not None and n != 1}
+        if len(known) > 1:
+            raise SpecValueError(
+                "OP-ELEMWISE-1",
+                f"{op}: static shapes {[tuple(s) for s in shapes]} cannot be broadcast "
+                f"(axis {axis} has lengths {sorted(known)})",
+            )
+        if known:
+            out.append(known.pop())
+        elif all(n == 1 for n in lengths):
+            out.append(1)
+        else:
+            out.append(None)
+    return tuple(out)
+
+
+def check_runtime_broadcast(node: Apply, values: tuple[np.ndarray, ...]) -> tuple[int, ...]:
+    """The output shape of an elementwise node on these values (OP-ELEMWISE-2).
+
+    A runtime length of 1 broadcasts only on a dimension whose static length is 1 (the
+    type says so); an unknown-length dimension that turns out to be 1 against a longer one
+    is an error, as in PyTensor, instead of a silent broadcast.
+    """
+    ndim = node.outputs[0].ndim
+    out = [1] * ndim
+    for value in values:
+        offset = ndim - value.ndim
+        for axis, length in enumerate(value.shape):
+            if length != 1:
+                if out[offset + axis] not in (1, length):
+                    raise _shape_error(node, values)
+                out[offset + axis] = length
+    for variable, value in zip(node.inputs, values, strict=True):
+        offset = ndim - value.ndim
+        for axis, length in enumerate(value.shape):
+            if length == 1 and out[offset + axis] != 1 and variable.type.shape[axis] != 1:
+                raise SpecValueError(
+                    "OP-ELEMWISE-2",
+                    f"{node.op}: runtime broadcasting is not allowed: input {variable} has "
+                    f"length 1 on axis {axis} but its type {variable.type} does not mark it "
+                    f"broadcastable, and the output has length {out[offset + axis]} there "
+                    f"(input shapes {[v.shape for v in values]}). Use pt.specify_broadcastable "
+                    "or a static shape of 1 if broadcasting is intended",
+                )
+    return tuple(out)
+
+
+def _shape_error(node: Apply, values: tuple[np.ndarray, ...]) -> SpecValueError:
+    return SpecValueError(
+        "OP-ELEMWISE-2",
+        f"{node.op}: input shapes {[v.shape for v in values]} cannot be broadcast together",
+    )
+
+
+class Elemwise(Op):
+    """Apply ``scalar_op`` elementwise.  Inputs of lower ndim are padded on the left."""
+
+    __props__ = ("scalar_op",)
+
+    def __init__(self, scalar_op: ScalarOp) -> None:
+        self.scalar_op = scalar_op
+
+    def __str__(self) -> str:
+        return str(self.scalar_op)
+
+    def make_node(self, *inputs: Any) -> Apply:
+        if len(inputs) != self.scalar_op.nin:
+            raise TypeError(f"{self} takes {self.scalar_op.nin} inputs, got {len(inputs)}")
+        variables = [as_tensor_variable(x) for x in inputs]
+        shape = broadcast_static_shapes([v.type.shape for v in variables], self)
+        dtype = self.scalar_op.output_dtype(*(v.dtype for v in variables))
+        return Apply(self, variables, [TensorType(dtype, shape)])
+
+    def perform(self, node: Apply, *inputs: np.ndarray) -> np.ndarray:
+        shape = check_runtime_broadcast(node, inputs)
+        result = np.asarray(self.scalar_op.impl(*inputs))
+        dtype = node.outputs[0].dtype
+        if result.dtype != dtype:
+            result = result.astype(dtype)
+        if result.shape != shape:
+            result = np.broadcast_to(result, shape).copy()
+        return result
+
+    def infer_shape(self, node: Apply, shapes: list[tuple[int, ...]], values: list[Any]) -> list[tuple[int, ...]]:  # noqa: E501
+        ndim = node.outputs[0].ndim
+        out = [1] * ndim
+        for shape in shapes:
+            offset = ndim - len(shape)
+            for axis, length in enumerate(shape):
+                if length != 1:
+                    out[offset + axis] = length
+        return [tuple(out)]

@@ -1,0 +1,507 @@
+"""The numbers behind ``RandomStream``: seeding, drawing, dtypes and shapes, in plain numpy.
+
+This module has no graph code.  The random-variable ops call it; on its own it is the
+executable statement of how PyTensor (3.3.x, ``pytensor.tensor.random``) turns a seed into
+numbers, so reference can reproduce PyTensor's draws bit for bit.
+
+How a stream is seeded
+----------------------
+``RandomStream(seed)`` owns one root ``numpy.random.SeedSequence(seed)``.  (``seed=None``
+means fresh entropy from the operating system, so such a stream is not reproducible.)
+
+Each time the stream creates a random variable (each call such as ``srng.normal(...)``)
+it asks the root for exactly one new child seed sequence.  The k-th variable created
+(counting from 0) therefore gets the child whose spawn key is ``(k,)``, i.e. the same
+seed sequence as ``SeedSequence(seed).spawn(k + 1)[k]``.  The variable's generator is
+``numpy.random.default_rng(child)`` (a PCG64 bit generator), kept in a shared variable of
+its own.  Two variables never share a generator.
+
+Only the *creation* order counts.  The order in which variables are later used, or the
+order of a function's outputs, does not.  A variable created inside a ``scan`` step
+function is created once, when ``scan`` traces that function.
+
+``srng.seed(new_seed)`` replaces the root by ``SeedSequence(new_seed)``, spawns one child
+per variable created so far, and gives the variables, in creation order, the generators
+built from children 0, 1, ..., n-1.  The root has now spawned n children, so the next
+variable created gets child n.  ``srng.seed()`` without an argument reuses the seed given
+to the constructor.  :class:`SeedSource` is this mechanism.
+
+How a stream advances
+---------------------
+When a compiled function is called, each random-variable node draws **once**, from the
+current state of its generator, however many outputs use the result.  The draw happens
+on a copy of the generator; the copy, advanced by the draw, is the node's "next rng"
+output.  (PyTensor's rewrites may skip the copy and draw in place.  The numbers are the
+same.)
+
+``RandomStream`` registers that next rng as the shared variable's *default update*, so
+after each call the shared variable holds the advanced generator.  Successive calls
+therefore return successive numpy draws, exactly as if one ``Generator`` were called
+repeatedly.  All functions that use the same variable share this one generator state, so
+a call to any of them advances it for the others too.
+
+If the update is not applied, the generator never moves and every call repeats the same
+numbers.  This happens with ``function(..., no_default_updates=True)``.  It also happens
+when a ``scan`` that draws is compiled without the updates that ``scan`` returned.
+
+Inside ``scan`` the generator is a loop-carried state.  Step t draws from the state that
+step t-1 left, and step 0 starts from the shared variable's value.  The state after the
+last step is what the returned updates assign to the shared variable.
+
+How one variable draws
+----------------------
+Every ``draw_*`` function mirrors one ``RandomVariable.perform``:
+
+1. Each parameter with fewer batch dimensions than the output gets size-1 axes added
+   on the left.  The output has ``len(size)`` batch dimensions when size is given;
+   otherwise it has as many as the parameter with the most.
+2. It calls the numpy ``Generator`` method named in the function's docstring with the
+   parameters in PyTensor's order, followed by ``size`` (``None`` or a tuple of ints).
+3. It converts the result with ``np.asarray(result, dtype=dtype)``.  The default dtype is
+   ``int64`` for the discrete distributions and ``floatX`` for the continuous ones.
+
+A draw function mutates the generator it is given.  To model PyTensor's copy-then-draw,
+pass it ``copy_generator(state)`` and keep the copy as the next state.
+
+Backends
+--------
+The numbers here are those of PyTensor's Python ``perform`` path.  PyTensor's default
+mode (NUMBA) uses other samplers in two cases:
+
+* bernoulli: the default NUMBA mode draws a uniform per element instead of
+  ``binomial(1, p)``.  :func:`draw_bernoulli_numba_backend` gives those numbers.
+* choice with ``replace=False``: the NUMBA mode also differs here.  This module does not
+  model that sampler.
+
+Every other case recorded in ``tests/data/pytensor_random_draws.json`` agrees between
+the two paths.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "REQUIRED",
+    "Distribution",
+    "SeedSource",
+    "bind_params",
+    "choice_dtype",
+    "copy_generator",
+    "draw_bernoulli",
+    "draw_bernoulli_numba_backend",
+    "draw_binomial",
+    "draw_categorical",
+    "draw_choice",
+    "draw_choice_without_replacement",
+    "draw_integers",
+    "draw_normal",
+    "draw_poisson",
+    "draw_uniform",
+    "normalize_size",
+    "output_ndim",
+    "output_static_shape",
+    "resolve_dtype",
+]
+
+Size = tuple[int, ...] | None
+
+
+# --------------------------------------------------------------------------------------
+# Seeding
+# --------------------------------------------------------------------------------------
+class SeedSource:
+    """Hands out the generators of the random variables that one ``RandomStream`` creates.
+
+    ``SeedSource(seed)`` corresponds to ``RandomStream(seed)``.  Call
+    :meth:`next_generator` once per random variable, in creation order.  Call
+    :meth:`reseed` for ``RandomStream.seed``.
+    """
+
+    def __init__(self, seed: Any = None):
+        self.initial_seed = seed
+        self._root = np.random.SeedSequence(seed)
+        self.n_created = 0  # random variables created so far = children already spawned
+
+    def next_generator(self) -> np.random.Generator:
+        """The generator of the next random variable: ``default_rng`` of the root's next child."""
+        (child,) = self._root.spawn(1)
+        self.n_created += 1
+        return np.random.default_rng(child)  # RAND-STREAM-1
+
+    def reseed(self, seed: Any = None) -> list[np.random.Generator]:
+        """Restart from ``SeedSequence(seed)`` and return new generators for the existing variables.
+
+        ``seed=None`` reuses the constructor's seed.  The returned list is in creation
+        order, and the caller installs item k as the value of variable k's shared rng.
+        Variables created afterwards continue with child ``n_created``.
+        """
+        if seed is None:
+            seed = self.initial_seed
+        self._root = np.random.SeedSequence(seed)  # RAND-STREAM-4
+        return [np.random.default_rng(child) for child in self._root.spawn(self.n_created)]
+
+
+def copy_generator(rng: np.random.Generator) -> np.random.Generator:
+    """An independent generator in the same state: what a non-inplace draw starts from."""
+    return copy.deepcopy(rng)  # RAND-STREAM-2: draws start from a copy
+
+
+# --------------------------------------------------------------------------------------
+# Arguments: size, dtype, parameter broadcasting
+# --------------------------------------------------------------------------------------
+def normalize_size(size: int | Sequence[int] | np.ndarray | None) -> Size:
+    """``size`` as PyTensor passes it to numpy: ``None``, or a tuple of ints (an int n means ``(n,)``)."""
+    if size is None:
+        return None
+    if isinstance(size, (int, np.integer)):
+        return (int(size),)
+    return tuple(int(s) for s in size)
+
+
+def _pad_batch_dims(
+    params: Sequence[Any], core_ndims: Sequence[int], size: Size
+) -> list[np.ndarray]:
+    """Add leading size-1 axes so every parameter has the output's number of batch dimensions.
+
+    A parameter's batch dimensions are those in front of its ``core_ndim`` trailing
+    dimensions (0 for scalar parameters, 1 for a probability vector).  PyTensor adds these
+    axes when it builds the node, so numpy always sees parameters of equal batch rank.
+    """
+    arrays = [np.asarray(p) for p in params]
+    batch_ndims = [a.ndim - core for a, core in zip(arrays, core_ndims, strict=True)]
+    target = len(size) if size is not None else max(batch_ndims, default=0)
+    return [
+        a.reshape((1,) * (target - b) + a.shape) if b < target else a
+        for a, b in zip(arrays, batch_ndims, strict=True)
+    ]
+
+
+def _finish(draws: Any, dtype: str) -> np.ndarray:
+    """Every draw ends with ``np.asarray(draws, dtype=dtype)`` (a 0-d array when numpy gave a scalar)."""
+    return np.asarray(draws, dtype=dtype)
+
+
+# --------------------------------------------------------------------------------------
+# Draws, one per random variable
+# --------------------------------------------------------------------------------------
+def draw_binomial(rng, n, p, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """``rng.binomial(n, p, size)``, cast to ``dtype`` (default ``int64``).
+
+    Without size the shape is the broadcast of ``n`` and ``p``.  ``dtype`` may be any
+    non-float dtype.
+    """
+    n, p = _pad_batch_dims([n, p], (0, 0), size)
+    return _finish(rng.binomial(n, p, size), dtype)  # RAND-DRAW-1
+
+
+def draw_normal(rng, loc, scale, *, size: Size = None, dtype: str = "float64") -> np.ndarray:
+    """``rng.normal(loc, scale, size)``, cast to ``dtype`` (default floatX).
+
+    The draw is always made in float64.  ``dtype="float32"`` rounds the float64 values.
+    """
+    loc, scale = _pad_batch_dims([loc, scale], (0, 0), size)
+    return _finish(rng.normal(loc, scale, size), dtype)  # RAND-DRAW-1
+
+
+def draw_uniform(rng, low, high, *, size: Size = None, dtype: str = "float64") -> np.ndarray:
+    """``rng.uniform(low, high, size)``, cast to ``dtype`` (default floatX); drawn in float64."""
+    low, high = _pad_batch_dims([low, high], (0, 0), size)
+    return _finish(rng.uniform(low, high, size), dtype)  # RAND-DRAW-1
+
+
+def draw_integers(rng, low, high, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """``rng.integers(low, high, size)`` (``low`` inclusive, ``high`` exclusive), cast to ``dtype``.
+
+    numpy is always called with its default ``dtype=int64``.  A requested ``int32``
+    output is a cast of the int64 draws, not numpy's int32 sampler, which would give
+    other numbers.
+    """
+    low, high = _pad_batch_dims([low, high], (0, 0), size)
+    return _finish(rng.integers(low, high, size), dtype)  # RAND-DRAW-1
+
+
+def draw_poisson(rng, lam, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """``rng.poisson(lam, size)``, cast to ``dtype`` (default ``int64``)."""
+    (lam,) = _pad_batch_dims([lam], (0,), size)
+    return _finish(rng.poisson(lam, size), dtype)  # RAND-DRAW-1
+
+
+def draw_bernoulli(rng, p, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """``rng.binomial(1, p, shape)``, cast to ``dtype`` (default ``int64``).
+
+    ``shape`` is ``size``, or ``p``'s shape without size.  PyTensor's perform goes through
+    ``scipy.stats.bernoulli.rvs(p, size=size, random_state=rng)``.  That call checks
+    ``0 <= p <= 1`` and then calls exactly this numpy method.  Scipy is only a
+    detour; the numbers are numpy's.
+
+    The default NUMBA mode uses another sampler: see :func:`draw_bernoulli_numba_backend`.
+    """
+    (p,) = _pad_batch_dims([p], (0,), size)
+    if not np.all((p >= 0) & (p <= 1)):
+        raise ValueError("bernoulli: p must lie in [0, 1]")
+    shape = size if size is not None else p.shape
+    return _finish(rng.binomial(1, p, shape), dtype)  # RAND-DRAW-2
+
+
+def draw_bernoulli_numba_backend(rng, p, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """Bernoulli as PyTensor's default NUMBA mode draws it (not the perform path).
+
+    For each output element in C order, it takes ``u = rng.uniform()`` and returns
+    ``0 if p < u else 1``.  This is not ``binomial(1, p)``: for ``p = 0.5`` the two
+    samplers return complementary bits from the same uniforms.
+    """
+    (p,) = _pad_batch_dims([p], (0,), size)
+    shape = size if size is not None else p.shape
+    u = rng.uniform(size=shape)
+    return _finish(np.where(p < u, 0, 1), dtype)  # RAND-BACKEND-1
+
+
+def draw_categorical(rng, p, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """Index k with probability ``p[..., k]``: one uniform per output element, then inverse CDF.
+
+    The rule is ``u = rng.uniform(size=shape)``, where ``shape`` is ``size`` or the batch
+    shape ``p.shape[:-1]``.  The index is then ``searchsorted(cumsum(p), u, side="left")``,
+    taken row by row over the batch.  ``p`` is not normalised, so a cumulative sum that
+    falls short of 1 can give the out-of-range index ``len(p)``, as in PyTensor.
+    """
+    (p,) = _pad_batch_dims([p], (1,), size)
+    if size is None:
+        size = p.shape[:-1]
+    elif len(size) < p.ndim - 1:
+        raise ValueError("categorical: size has fewer dimensions than p's batch shape")
+    elif any(
+        s == 1 and ps != 1 for s, ps in zip(reversed(size), reversed(p.shape[:-1]), strict=True)
+    ):
+        raise ValueError("categorical: size is incompatible with the shape of p")
+    u = rng.uniform(size=size)
+    search_rows = np.vectorize(np.searchsorted, otypes=[np.int64], signature="(n),()->()")
+    return _finish(search_rows(np.cumsum(p, axis=-1), u), dtype)  # RAND-DRAW-4
+
+
+def draw_choice_without_replacement(
+    rng, a, p=None, *, size: Size, dtype: str | None = None
+) -> np.ndarray:
+    """``rng.choice(a, p=p, size=size, replace=False)``, cast to ``a``'s dtype.
+
+    ``size=()`` is passed to numpy as ``None``.  ``a`` is an int n (meaning ``arange(n)``)
+    or an array whose rows are chosen; the shape is ``size + a.shape[1:]``.  The output
+    dtype is ``a``'s dtype, even for an int ``a``: ``choice(5, ..., replace=False)`` gives
+    int8 when 5 is an int8 constant.
+    """
+    a = np.asarray(a)
+    core_shape = tuple(size) if size is not None else ()
+    draws = rng.choice(a, p=p, size=core_shape if core_shape != () else None, replace=False)
+    return _finish(draws, dtype if dtype is not None else a.dtype.name)
+
+
+def choice_dtype(a_dtype: str, a_ndim: int, replace: bool, size: Size) -> str:
+    """Output dtype of ``choice``.
+
+    It is int64 for sampled indices (scalar ``a``, with replacement or without size).  It
+    is ``a``'s dtype when rows of ``a`` are returned, and when sampling without
+    replacement.
+    """
+    if (replace or size is None) and a_ndim == 0:
+        return "int64"
+    return a_dtype
+
+
+def draw_choice(
+    rng, a, p=None, *, size: Size = None, replace: bool = True, dtype: str | None = None
+) -> np.ndarray:
+    """``RandomStream.choice(a, size, replace, p)``.  It is not an op of its own; it routes to another sampler.
+
+    * ``replace=True``, or no size: draw indices with ``integers(0, len_a, size)``, or
+      with :func:`draw_categorical` when ``p`` is given.  The output is the int64 indices
+      when ``a`` is a scalar and ``a[indices]`` otherwise.  (``RandomStream.choice``
+      itself rejects a non-scalar ``a`` in this case with a TypeError when the graph is
+      built.)  With a scalar ``a`` the numbers are exactly those of ``integers(0, a)``.
+    * ``replace=False`` with a size: :func:`draw_choice_without_replacement`.
+
+    ``len_a`` is ``a`` itself when ``a`` is a scalar, else ``a.shape[0]``.  ``p`` must have
+    shape ``(len_a,)``.  ``dtype`` cannot be chosen: if given, it must equal
+    :func:`choice_dtype`.
+    """
+    a = np.asarray(a)
+    len_a = a if a.ndim == 0 else np.asarray(a.shape[0], dtype="int64")
+    if p is not None:
+        p = np.asarray(p)
+        if p.shape != (int(len_a),):
+            raise ValueError(f"choice: p must have shape ({int(len_a)},), got {p.shape}")
+    expected_dtype = choice_dtype(a.dtype.name, a.ndim, replace, size)
+    if dtype is not None and np.dtype(dtype).name != expected_dtype:
+        raise ValueError(f"choice: output dtype is {expected_dtype}; it cannot be changed")
+
+    if replace or size is None:
+        if p is None:
+            indices = draw_integers(rng, np.asarray(0, dtype="int8"), len_a, size=size)
+        else:
+            indices = draw_categorical(rng, p, size=size)
+        return indices if a.ndim == 0 else a[indices]  # RAND-DRAW-3
+    return draw_choice_without_replacement(rng, a, p, size=size)  # RAND-DRAW-3
+
+
+# --------------------------------------------------------------------------------------
+# The table
+# --------------------------------------------------------------------------------------
+REQUIRED = object()  # marks a parameter without a default in Distribution.param_defaults
+
+
+class Distribution(NamedTuple):
+    """One row of :data:`DISTRIBUTIONS`.
+
+    ``default_dtype`` is a rule: ``"floatX"`` (the configured float type), a dtype name,
+    or ``"choice"`` (see :func:`choice_dtype`).  ``core_ndims`` gives each parameter's
+    number of trailing non-batch dimensions; it is ``None`` for choice, whose shape rule
+    is special.
+    """
+
+    draw: Callable[..., np.ndarray]
+    n_params: int
+    default_dtype: str
+    param_names: tuple[str, ...]
+    param_defaults: tuple[Any, ...]
+    core_ndims: tuple[int, ...] | None
+    options: tuple[str, ...] = ()  # keyword options besides size/dtype
+
+
+DISTRIBUTIONS: dict[str, Distribution] = {
+    "binomial": Distribution(draw_binomial, 2, "int64", ("n", "p"), (REQUIRED, REQUIRED), (0, 0)),
+    "normal": Distribution(draw_normal, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0)),
+    "uniform": Distribution(draw_uniform, 2, "floatX", ("low", "high"), (0.0, 1.0), (0, 0)),
+    # integers(low) alone means integers(0, low): see bind_params.
+    "integers": Distribution(draw_integers, 2, "int64", ("low", "high"), (REQUIRED, None), (0, 0)),
+    "bernoulli": Distribution(draw_bernoulli, 1, "int64", ("p",), (REQUIRED,), (0,)),
+    "poisson": Distribution(draw_poisson, 1, "int64", ("lam",), (1.0,), (0,)),
+    "categorical": Distribution(draw_categorical, 1, "int64", ("p",), (REQUIRED,), (1,)),
+    "choice": Distribution(
+        draw_choice, 2, "choice", ("a", "p"), (REQUIRED, None), None, ("replace",)
+    ),
+}
+
+
+def bind_params(name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """Front-end arguments -> the parameter tuple the draw function takes, as PyTensor binds them.
+
+    It fills in defaults.  For ``integers`` called with one argument, that argument is
+    ``high`` and ``low`` is 0.  ``size``, ``dtype`` and options are not parameters; pass
+    them separately.
+    """
+    entry = DISTRIBUTIONS[name]
+    if len(args) > entry.n_params:
+        raise TypeError(f"{name}: at most {entry.n_params} parameters, got {len(args)}")
+    values = list(args) + [
+        kwargs.pop(n) if n in kwargs else d
+        for n, d in zip(
+            entry.param_names[len(args) :], entry.param_defaults[len(args) :], strict=True
+        )
+    ]
+    if kwargs:
+        raise TypeError(f"{name}: unexpected arguments {sorted(kwargs)}")
+    missing = [n for n, v in zip(entry.param_names, values, strict=True) if v is REQUIRED]
+    if missing:
+        raise TypeError(f"{name}: missing parameter(s) {missing}")
+    if name == "integers" and values[1] is None:
+        values = [0, values[0]]
+    return tuple(values)
+
+
+def resolve_dtype(name: str, requested: str | None = None, *, floatX: str = "float64") -> str:
+    """Output dtype of a random variable, given an optional ``dtype=`` argument.
+
+    The default is ``floatX`` for continuous distributions and int64 for discrete ones.
+    A requested dtype may change the width, but float stays float and non-float stays
+    non-float.  Crossing between them is a ValueError, as in PyTensor; so
+    ``binomial(..., dtype="float64")`` is refused.
+    """
+    rule = DISTRIBUTIONS[name].default_dtype
+    if rule == "choice":
+        raise ValueError("choice: use choice_dtype(); its dtype follows `a`")
+    default = floatX if rule == "floatX" else rule
+    if requested is None:
+        return default
+    wanted = floatX if requested == "floatX" else np.dtype(requested).name
+    if wanted.startswith("float") != default.startswith("float"):
+        raise ValueError(
+            f"{name}: output dtype cannot change from {rule} to {wanted}"
+        )  # RAND-DTYPE-1
+    return wanted
+
+
+# --------------------------------------------------------------------------------------
+# Static output shape
+# --------------------------------------------------------------------------------------
+StaticShape = tuple[int | None, ...]
+
+
+def _broadcast_static(shapes: Sequence[StaticShape]) -> StaticShape:
+    """Broadcast shapes with unknown (None) entries, aligned on the right.
+
+    Per dimension: a known length other than 1 wins; if all are 1 the result is 1;
+    otherwise it is unknown.  Two different known lengths other than 1 are an error.
+    """
+    ndim = max((len(s) for s in shapes), default=0)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    result: list[int | None] = []
+    for axis, dims in enumerate(zip(*padded, strict=True)):
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            raise ValueError(
+                f"parameters do not broadcast: lengths {sorted(known)} on batch axis {axis}"
+            )
+        if known:
+            result.append(known.pop())
+        elif all(d == 1 for d in dims):
+            result.append(1)
+        else:
+            result.append(None)
+    return tuple(result)
+
+
+def output_static_shape(
+    name: str, param_shapes: Sequence[StaticShape | None], size: Sequence[int | None] | None = None
+) -> StaticShape:
+    """The output's static shape, as PyTensor infers it when the node is built.
+
+    ``param_shapes`` lists each parameter's static shape (None for an unknown length).
+    ``size`` is None, or one entry per output dimension (None for a symbolic length).
+
+    With size, the shape is ``tuple(size)``; a parameter with more batch dimensions than
+    ``len(size)`` is a ValueError.  Without size, it is the broadcast of the parameters'
+    batch shapes.  All distributions here have scalar draws, so there is no support
+    shape to append.
+
+    For ``choice`` pass the shapes of ``a`` and ``p`` (``None`` for no ``p``).  The shape is
+    ``size`` (or ``()``) followed by ``a.shape[1:]``.
+    """
+    if name == "choice":
+        a_shape = tuple(param_shapes[0])
+        return (tuple(size) if size is not None else ()) + a_shape[1:]
+    core_ndims = DISTRIBUTIONS[name].core_ndims
+    batch_shapes = [
+        tuple(s)[: len(s) - core] for s, core in zip(param_shapes, core_ndims, strict=True)
+    ]
+    if size is not None:
+        for i, batch in enumerate(batch_shapes):
+            if len(batch) > len(size):
+                raise ValueError(
+                    f"{name}: parameter {i} has {len(batch)} batch dimensions, more than len(size) = {len(size)}"
+                )
+        return tuple(size)  # RAND-SHAPE-1: size given
+    return _broadcast_static(batch_shapes)  # RAND-SHAPE-1: no size
+
+
+def output_ndim(name: str, param_ndims: Sequence[int], size_length: int | None = None) -> int:
+    """Number of output dimensions: ``len(size)``, or else the most batch dimensions of any parameter."""
+    if name == "choice":
+        return (size_length or 0) + max(param_ndims[0] - 1, 0)
+    if size_length is not None:
+        return size_length
+    core_ndims = DISTRIBUTIONS[name].core_ndims
+    return max((nd - core for nd, core in zip(param_ndims, core_ndims, strict=True)), default=0)

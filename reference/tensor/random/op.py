@@ -1,0 +1,96 @@
+"""Random variables as ops.  Spec: spec/2-ops.rst (RAND-*).
+
+A :class:`RandomVariable` node takes a generator, an optional ``size`` and the
+distribution's parameters, and returns the advanced generator and the draw.  The draw
+itself is :mod:`reference.tensor.random._numpy_draws`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from reference.config import config
+from reference.errors import SpecTypeError, SpecValueError
+from reference.graph.basic import Apply, Op, Variable
+from reference.graph.shared import RandomGeneratorType
+from reference.graph.type import FLOAT_DTYPES, TensorType, check_dtype
+from reference.tensor.random import _numpy_draws as draws
+from reference.tensor.shape import as_shape_vector, constant_entries
+from reference.tensor.variable import TensorVariable, as_tensor_variable
+
+
+class RandomVariable(Op):
+    """Draw from distribution ``name`` (RAND-DRAW-1): a copy of the input generator is
+    advanced by the draw and returned with it (RAND-STREAM-2)."""
+
+    __props__ = ("name", "dtype", "has_size", "options")
+    constant_foldable = False
+
+    def __init__(self, name: str, dtype: str, has_size: bool, options: tuple = ()) -> None:
+        self.name, self.dtype, self.has_size, self.options = name, dtype, has_size, options
+
+    def __str__(self) -> str:
+        return f"{self.name.capitalize()}RV{{{self.dtype}}}"
+
+    def make_node(self, rng: Variable, *inputs: Any) -> Apply:
+        if not isinstance(rng.type, RandomGeneratorType):
+            raise SpecTypeError("RAND-DRAW-1", f"{self}: the first input must be a random generator, got {rng.type}")
+        size = as_tensor_variable(inputs[0]) if self.has_size else None
+        params = [as_tensor_variable(p) for p in inputs[self.has_size:]]
+        size_static = constant_entries(size) if size is not None else None
+        try:
+            shape = draws.output_static_shape(self.name, [p.type.shape for p in params]
+                                              if self.name != "choice" else [params[0].type.shape, None],
+                                              size_static)
+        except ValueError as error:
+            raise SpecValueError("RAND-SHAPE-1", f"{self}: {error}") from None
+        inputs_ = [rng] + ([size] if size is not None else []) + params
+        return Apply(self, inputs_, [RandomGeneratorType(), TensorType(self.dtype, shape)])
+
+    def perform(self, node: Apply, rng: np.random.Generator, *inputs: Any) -> tuple:
+        size = draws.normalize_size(inputs[0]) if self.has_size else None
+        params = inputs[self.has_size:]
+        generator = draws.copy_generator(rng)  # RAND-STREAM-2
+        entry = draws.DISTRIBUTIONS[self.name]
+        try:
+            with np.errstate(all="ignore"):
+                value = entry.draw(generator, *params, size=size, dtype=self.dtype, **dict(self.options))
+        except ValueError as error:
+            raise SpecValueError("RAND-DRAW-1", f"{self}: invalid parameters: {error}") from None
+        return generator, np.asarray(value, dtype=self.dtype)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        if self.has_size:
+            if values[1] is None:
+                raise LookupError("size unknown")
+            return [(), tuple(int(n) for n in values[1])]
+        if self.name == "choice":
+            return [(), tuple(shapes[1][1:])]
+        return [(), np.broadcast_shapes(*shapes[1:])]
+
+
+def make_random_variable(name: str, rng: Variable, params: tuple, size: Any, dtype: Any,
+                         options: tuple = ()) -> tuple[Variable, TensorVariable]:
+    """Build the node; returns ``(next_rng, draw)``."""
+    entry = draws.DISTRIBUTIONS[name]
+    param_vars = [as_tensor_variable(p) for p in params if p is not None] if name == "choice" else [as_tensor_variable(p) for p in params]
+    if name == "choice":
+        a = param_vars[0]
+        out_dtype = draws.choice_dtype(a.dtype, a.ndim, dict(options).get("replace", True),
+                                       None if size is None else ())
+    elif dtype is None:
+        out_dtype = config.floatX if entry.default_dtype == "floatX" else entry.default_dtype
+    else:
+        out_dtype = check_dtype(dtype)
+        default = config.floatX if entry.default_dtype == "floatX" else entry.default_dtype
+        if default in FLOAT_DTYPES and out_dtype not in FLOAT_DTYPES:
+            raise SpecValueError("RAND-DTYPE-1", f"{name}: a continuous distribution cannot give dtype {out_dtype}")
+    inputs: list[Any] = []
+    if size is not None:
+        inputs.append(as_shape_vector(size, f"{name}(size)"))
+    inputs.extend(param_vars)
+    op = RandomVariable(name, out_dtype, size is not None, options)
+    node = op.make_node(rng, *inputs)
+    return node.outputs[0], node.outputs[1]

@@ -1,0 +1,223 @@
+"""Reductions over axes.  Spec: spec/2-ops.rst (OP-REDUCE-*)."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from reference.errors import SpecTypeError, SpecValueError
+from reference.graph.basic import Apply, Op
+from reference.graph.type import TensorType, check_dtype
+from reference.tensor.variable import TensorVariable, as_tensor_variable
+
+#: The dtype sums and products accumulate in, by input dtype (OP-REDUCE-2).
+ACC_DTYPE = {
+    "bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64",
+    "uint8": "uint64", "uint16": "uint64", "uint32": "uint64",
+    "float16": "float32", "float32": "float64", "complex64": "complex128",
+}  # fmt: skip
+
+#: The dtype of a sum or product, by input dtype (OP-REDUCE-2).
+SUM_DTYPE = {
+    "bool": "int64", "int8": "int64", "int16": "int64", "int32": "int64",
+    "uint8": "uint64", "uint16": "uint64", "uint32": "uint64",
+}  # fmt: skip
+
+
+def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """``None`` means every axis; negative axes count from the end (OP-REDUCE-1)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = [axis] if isinstance(axis, int | np.integer) else list(axis)
+    result = []
+    for a in axes:
+        if isinstance(a, TensorVariable):
+            raise SpecTypeError("OP-REDUCE-1", f"{op}: axis must be a Python int, not {a}")
+        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise SpecValueError(
+                "OP-REDUCE-1", f"{op}: axis {a} is out of range for a {ndim}-d input"
+            )
+        a = int(a) % ndim if ndim else 0
+        if a in result:
+            raise SpecValueError("OP-REDUCE-1", f"{op}: axis {a} is repeated")
+        result.append(a)
+    return tuple(sorted(result)) if ndim else ()
+
+
+def reduced_shape(shape: tuple[Any, ...], axes: tuple[int, ...], keepdims: bool) -> tuple[Any, ...]:  # noqa: E501
+    if keepdims:
+        return tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+class Reduce(Op):
+    """Reduce ``x`` over ``axes`` with ``kind``: sum, prod, max, min, any, all (OP-REDUCE-1..4).
+
+    * sum and prod accumulate in :data:`ACC_DTYPE` and give :data:`SUM_DTYPE` (or ``dtype``);
+    * max and min keep the dtype and raise on an empty reduction;
+    * any and all give bool.
+    """
+
+    __props__ = ("kind", "axes", "keepdims", "dtype", "acc_dtype")
+
+    def __init__(self, kind: str, axes: tuple[int, ...], keepdims: bool, dtype: str | None,
+                 acc_dtype: str | None) -> None:
+        self.kind, self.axes, self.keepdims = kind, axes, keepdims
+        self.dtype, self.acc_dtype = dtype, acc_dtype
+
+    def __str__(self) -> str:
+        axes = "None" if self.axes is None else ", ".join(map(str, self.axes))
+        name = {"sum": "Sum", "prod": "Prod", "max": "Max", "min": "Min", "any": "Any",
+                "all": "All"}[self.kind]
+        return f"{name}{{axes={axes}}}"
+
+    def make_node(self, x: Any) -> Apply:
+        x = as_tensor_variable(x)
+        shape = reduced_shape(x.type.shape, self.axes, self.keepdims)
+        return Apply(self, [x], [TensorType(self.dtype, shape)])
+
+    def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
+        axes = self.axes
+        if self.kind in ("sum", "prod"):
+            ufunc = np.add if self.kind == "sum" else np.multiply
+            result = ufunc.reduce(x, axis=axes, dtype=self.acc_dtype, keepdims=self.keepdims)
+        elif self.kind in ("max", "min"):
+            if x.size == 0 and builtins.any(x.shape[a] == 0 for a in axes):
+                raise SpecValueError(
+                    "OP-REDUCE-3",
+                    f"{self}: cannot take the {self.kind} of an empty axis (input shape {x.shape})",
+                )
+            ufunc = np.maximum if self.kind == "max" else np.minimum
+            result = ufunc.reduce(x, axis=axes, keepdims=self.keepdims) if axes else x.copy()
+        else:
+            ufunc = np.logical_or if self.kind == "any" else np.logical_and
+            result = ufunc.reduce(x, axis=axes, keepdims=self.keepdims) if axes else x.astype(bool)
+        return np.asarray(result).astype(self.dtype, copy=False)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [reduced_shape(shapes[0], self.axes, self.keepdims)]
+
+
+class Argmax(Op):
+    """Index of the first maximum (or minimum) along ``axis``; int64 (OP-REDUCE-5).
+
+    ``axis=None`` flattens first.  An empty axis raises.
+    """
+
+    __props__ = ("kind", "axis", "keepdims")
+
+    def __init__(self, kind: str, axis: int | None, keepdims: bool) -> None:
+        self.kind, self.axis, self.keepdims = kind, axis, keepdims
+
+    def __str__(self) -> str:
+        return f"{'Argmax' if self.kind == 'max' else 'Argmin'}{{axis={self.axis}}}"
+
+    def make_node(self, x: Any) -> Apply:
+        x = as_tensor_variable(x)
+        axes = tuple(range(x.ndim)) if self.axis is None else (self.axis,)
+        shape = reduced_shape(x.type.shape, axes, self.keepdims)
+        return Apply(self, [x], [TensorType("int64", shape)])
+
+    def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
+        if x.size == 0:
+            raise SpecValueError("OP-REDUCE-5", f"{self}: empty input of shape {x.shape}")
+        function = np.argmax if self.kind == "max" else np.argmin
+        if self.axis is None:
+            result = np.asarray(function(x.reshape(-1)))
+            if self.keepdims:
+                result = result.reshape((1,) * x.ndim)
+        else:
+            result = function(x, axis=self.axis, keepdims=self.keepdims)
+        return np.asarray(result, dtype="int64")
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        axes = tuple(range(len(shapes[0]))) if self.axis is None else (self.axis,)
+        return [reduced_shape(shapes[0], axes, self.keepdims)]
+
+
+def _reduce(kind: str, x: Any, axis: Any, keepdims: bool, dtype: Any = None,
+            acc_dtype: Any = None) -> TensorVariable:
+    x = as_tensor_variable(x)
+    axes = normalize_axes(axis, x.ndim, kind)
+    if kind in ("sum", "prod"):
+        out = check_dtype(dtype) if dtype is not None else SUM_DTYPE.get(x.dtype, x.dtype)
+        acc = check_dtype(acc_dtype) if acc_dtype is not None else ACC_DTYPE.get(out, out)
+        if dtype is None and acc_dtype is None:
+            acc = ACC_DTYPE.get(x.dtype, x.dtype)
+    elif kind in ("max", "min"):
+        out, acc = x.dtype, None
+    else:
+        out, acc = "bool", None
+    return Reduce(kind, axes, bool(keepdims), out, acc)(x)
+
+
+def sum(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: A001,E501
+    """Sum over ``axis`` (OP-REDUCE-2)."""
+    return _reduce("sum", x, axis, keepdims, dtype, acc_dtype)
+
+
+def prod(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None, no_zeros_in_input: bool = False) -> TensorVariable:  # noqa: E501
+    """Product over ``axis`` (OP-REDUCE-2)."""
+    return _reduce("prod", x, axis, keepdims, dtype, acc_dtype)
+
+
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: A001
+    """Maximum over ``axis`` (OP-REDUCE-3)."""
+    return _reduce("max", x, axis, keepdims)
+
+
+def min(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: A001
+    """Minimum over ``axis`` (OP-REDUCE-3)."""
+    return _reduce("min", x, axis, keepdims)
+
+
+def any(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: A001
+    """True where any element along ``axis`` is nonzero (OP-REDUCE-4)."""
+    return _reduce("any", x, axis, keepdims)
+
+
+def all(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: A001
+    """True where every element along ``axis`` is nonzero (OP-REDUCE-4)."""
+    return _reduce("all", x, axis, keepdims)
+
+
+def _arg(kind: str, x: Any, axis: Any, keepdims: bool) -> TensorVariable:
+    x = as_tensor_variable(x)
+    if axis is not None:
+        (axis,) = normalize_axes(axis, x.ndim, f"arg{kind}") or (0,)
+    return Argmax(kind, axis, bool(keepdims))(x)
+
+
+def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+    """Index of the maximum along ``axis`` (OP-REDUCE-5)."""
+    return _arg("max", x, axis, keepdims)
+
+
+def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+    """Index of the minimum along ``axis`` (OP-REDUCE-5)."""
+    return _arg("min", x, axis, keepdims)
+
+
+def mean(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: E501
+    """The sum over ``axis``, divided by each reduced axis length in turn (OP-REDUCE-6).
+
+    The sum follows :rule:`OP-REDUCE-2` (integers sum to int64); the lengths are cast to
+    float32 for float16/float32 sums, to float64 otherwise, so integer means are float64.
+    """
+    from reference.tensor.math import cast, true_div
+    from reference.tensor.shape import shape as shape_of
+
+    x = as_tensor_variable(x)
+    axes = normalize_axes(axis, x.ndim, "mean")
+    sum_dtype = check_dtype(dtype) if dtype is not None else (
+        "float32" if x.dtype == "float16" else None)
+    total = sum(x, axis=axes, dtype=sum_dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+    length_dtype = total.dtype if total.dtype in ("float16", "float32", "complex64") else "float64"
+    lengths = cast(shape_of(x), length_dtype)
+    for a in axes:
+        total = true_div(total, lengths[a])
+    if dtype is None and x.dtype == "float16":
+        total = cast(total, "float16")
+    return total

@@ -1,0 +1,299 @@
+"""Tensor variables, constants and conversion of Python values.  Spec: spec/1-graphs.rst."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from reference.errors import SpecTypeError
+from reference.graph.basic import Constant, Variable
+from reference.graph.type import TensorType, check_dtype, literal_dtype
+
+
+def _pt():  # noqa: ANN202 - the user-facing namespace, imported late to avoid a cycle
+    import reference.tensor as pt
+
+    return pt
+
+
+class TensorVariable(Variable):
+    """A variable of :class:`TensorType`, with numpy-like operators and methods."""
+
+    type: TensorType
+
+    # -- type attributes ------------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        return self.type.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.type.ndim
+
+    @property
+    def broadcastable(self) -> tuple[bool, ...]:
+        return self.type.broadcastable
+
+    @property
+    def shape(self) -> TensorVariable:
+        return _pt().shape(self)
+
+    @property
+    def size(self) -> TensorVariable:
+        return _pt().prod(self.shape)
+
+    @property
+    def T(self) -> TensorVariable:  # noqa: N802 - numpy's name
+        return _pt().transpose(self)
+
+    # -- arithmetic -----------------------------------------------------------------------
+    def __add__(self, other: Any) -> TensorVariable:
+        return _pt().add(self, other)
+
+    def __radd__(self, other: Any) -> TensorVariable:
+        return _pt().add(other, self)
+
+    def __sub__(self, other: Any) -> TensorVariable:
+        return _pt().sub(self, other)
+
+    def __rsub__(self, other: Any) -> TensorVariable:
+        return _pt().sub(other, self)
+
+    def __mul__(self, other: Any) -> TensorVariable:
+        return _pt().mul(self, other)
+
+    def __rmul__(self, other: Any) -> TensorVariable:
+        return _pt().mul(other, self)
+
+    def __truediv__(self, other: Any) -> TensorVariable:
+        return _pt().true_div(self, other)
+
+    def __rtruediv__(self, other: Any) -> TensorVariable:
+        return _pt().true_div(other, self)
+
+    def __floordiv__(self, other: Any) -> TensorVariable:
+        return _pt().int_div(self, other)
+
+    def __rfloordiv__(self, other: Any) -> TensorVariable:
+        return _pt().int_div(other, self)
+
+    def __mod__(self, other: Any) -> TensorVariable:
+        return _pt().mod(self, other)
+
+    def __rmod__(self, other: Any) -> TensorVariable:
+        return _pt().mod(other, self)
+
+    def __pow__(self, other: Any) -> TensorVariable:
+        return _pt().pow(self, other)
+
+    def __rpow__(self, other: Any) -> TensorVariable:
+        return _pt().pow(other, self)
+
+    def __neg__(self) -> TensorVariable:
+        return _pt().neg(self)
+
+    def __abs__(self) -> TensorVariable:
+        return _pt().abs(self)
+
+    def __matmul__(self, other: Any) -> TensorVariable:
+        return _pt().matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> TensorVariable:
+        return _pt().matmul(other, self)
+
+    # -- comparisons and logic (== and != stay identity, as in PyTensor) ---------------------
+    def __lt__(self, other: Any) -> TensorVariable:
+        return _pt().lt(self, other)
+
+    def __le__(self, other: Any) -> TensorVariable:
+        return _pt().le(self, other)
+
+    def __gt__(self, other: Any) -> TensorVariable:
+        return _pt().gt(self, other)
+
+    def __ge__(self, other: Any) -> TensorVariable:
+        return _pt().ge(self, other)
+
+    __hash__ = Variable.__hash__
+
+    def __and__(self, other: Any) -> TensorVariable:
+        return _pt().and_(self, other)
+
+    def __rand__(self, other: Any) -> TensorVariable:
+        return _pt().and_(other, self)
+
+    def __or__(self, other: Any) -> TensorVariable:
+        return _pt().or_(self, other)
+
+    def __ror__(self, other: Any) -> TensorVariable:
+        return _pt().or_(other, self)
+
+    def __xor__(self, other: Any) -> TensorVariable:
+        return _pt().xor(self, other)
+
+    def __rxor__(self, other: Any) -> TensorVariable:
+        return _pt().xor(other, self)
+
+    def __invert__(self) -> TensorVariable:
+        return _pt().invert(self)
+
+    def __bool__(self) -> bool:
+        raise SpecTypeError(
+            "GRAPH-VAR-1",
+            f"the truth value of symbolic variable {self} is unknown until it is evaluated; "
+            "use pt.switch or scan's until instead of Python's if/and/or",
+        )
+
+    def __iter__(self):  # noqa: ANN204
+        raise SpecTypeError(
+            "GRAPH-VAR-1", f"symbolic variable {self} cannot be iterated; use scan or indexing"
+        )
+
+    def __len__(self) -> int:
+        raise SpecTypeError(
+            "GRAPH-VAR-1", f"len() of symbolic variable {self} is unknown; use {self}.shape[0]"
+        )
+
+    # -- indexing -------------------------------------------------------------------------
+    def __getitem__(self, index: Any) -> TensorVariable:
+        return _pt().subtensor.getitem(self, index)
+
+    # -- methods --------------------------------------------------------------------------
+    def astype(self, dtype: Any) -> TensorVariable:
+        return _pt().cast(self, dtype)
+
+    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: E501
+        return _pt().sum(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: E501
+        return _pt().prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().min(self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().argmin(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().any(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+        return _pt().all(self, axis=axis, keepdims=keepdims)
+
+    def cumsum(self, axis: Any = None) -> TensorVariable:
+        return _pt().cumsum(self, axis=axis)
+
+    def reshape(self, *shape: Any, ndim: int | None = None) -> TensorVariable:
+        if len(shape) == 1 and not isinstance(shape[0], int | np.integer):
+            shape = shape[0]
+        return _pt().reshape(self, shape, ndim=ndim)
+
+    def flatten(self, ndim: int = 1) -> TensorVariable:
+        return _pt().flatten(self, ndim)
+
+    def dimshuffle(self, *pattern: Any) -> TensorVariable:
+        if len(pattern) == 1 and isinstance(pattern[0], list | tuple):
+            pattern = tuple(pattern[0])
+        return _pt().dimshuffle(self, pattern)
+
+    def transpose(self, *axes: Any) -> TensorVariable:
+        if len(axes) == 1 and isinstance(axes[0], list | tuple):
+            axes = tuple(axes[0])
+        return _pt().transpose(self, axes or None)
+
+    def squeeze(self, axis: Any = None) -> TensorVariable:
+        return _pt().squeeze(self, axis=axis)
+
+    def dot(self, other: Any) -> TensorVariable:
+        return _pt().dot(self, other)
+
+    def clip(self, a_min: Any, a_max: Any) -> TensorVariable:
+        return _pt().clip(self, a_min, a_max)
+
+    def copy(self, name: str | None = None) -> TensorVariable:
+        result = _pt().identity(self)
+        result.name = name
+        return result
+
+    def nonzero_values(self) -> TensorVariable:
+        return self[_pt().neq(self, 0)]
+
+
+class TensorConstant(Constant, TensorVariable):
+    """A tensor constant; its static shape is the value's shape (GRAPH-ROOT-2)."""
+
+    def __init__(self, type: TensorType, data: np.ndarray, name: str | None = None) -> None:  # noqa: A002
+        data = np.array(data, dtype=type.dtype)
+        data.setflags(write=False)
+        Constant.__init__(self, type, data, name)
+
+    def clone(self) -> TensorConstant:
+        return TensorConstant(self.type, self.data, name=self.name)
+
+
+def constant(x: Any, name: str | None = None, ndim: int | None = None, dtype: Any = None) -> TensorConstant:  # noqa: E501
+    """A constant holding ``x``; without ``dtype``, the literal rules choose one (TYPE-LITERAL-1)."""
+    if isinstance(x, Variable):
+        raise SpecTypeError("TYPE-LITERAL-1", f"constant() needs a value, got variable {x}")
+    chosen = check_dtype(dtype) if dtype is not None else literal_dtype(x)
+    try:
+        data = np.asarray(x, dtype=chosen)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise SpecTypeError(
+            "TYPE-LITERAL-1", f"cannot make a {chosen} constant from {x!r}: {error}"
+        ) from None
+    if data.dtype == object:
+        raise SpecTypeError("TYPE-LITERAL-1", f"cannot make a constant from {x!r}")
+    if ndim is not None:
+        if data.ndim > ndim:
+            raise SpecTypeError("TYPE-LITERAL-1", f"value {x!r} has more than {ndim} dimensions")
+        data = data.reshape((1,) * (ndim - data.ndim) + data.shape)
+    return TensorConstant(TensorType(chosen, data.shape), data, name=name)
+
+
+def as_tensor_variable(x: Any, name: str | None = None, ndim: int | None = None, dtype: Any = None) -> TensorVariable:  # noqa: E501
+    """Turn ``x`` into a tensor variable (TYPE-LITERAL-2).
+
+    Variables are returned as they are; lists and tuples holding variables are stacked;
+    Python booleans are refused (use ``np.array(True)``); other values become constants.
+    """
+    if isinstance(x, TensorVariable):
+        result = x
+    elif isinstance(x, Variable):
+        raise SpecTypeError("TYPE-LITERAL-2", f"{x} of type {x.type} is not a tensor")
+    elif isinstance(x, bool):
+        raise SpecTypeError(
+            "TYPE-LITERAL-2",
+            f"cannot cast {x} as a tensor variable; use np.array({x}) for a boolean constant",
+        )
+    elif isinstance(x, list | tuple) and any(isinstance(item, Variable) for item in _flat(x)):
+        result = _pt().stack([as_tensor_variable(item) for item in x])
+    else:
+        return constant(x, name=name, ndim=ndim, dtype=dtype)
+    if dtype is not None and result.dtype != check_dtype(dtype):
+        result = _pt().cast(result, dtype)
+    if ndim is not None and result.ndim != ndim:
+        raise SpecTypeError(
+            "TYPE-LITERAL-2", f"{result} has {result.ndim} dimensions, expected {ndim}"
+        )
+    return result
+
+
+def _flat(items: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, list | tuple):
+            out.extend(_flat(item))
+        else:
+            out.append(item)
+    return out
