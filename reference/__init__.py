@@ -16,6 +16,7 @@ from reference.errors import (
     UnusedInputError,
 )
 from reference.evaluate import evaluate
+from reference.grad import grad
 from reference.graph.basic import Apply, Constant, Op, Variable
 from reference.graph.shared import SharedVariable, shared
 from reference.graph.traversal import clone_replace, graph_inputs
@@ -28,10 +29,10 @@ __all__ = [
     "Apply", "Constant", "DisconnectedInputError", "Function", "MissingInputError", "Op",
     "SharedVariable", "SpecError", "SpecIndexError", "SpecTypeError", "SpecValueError",
     "TensorType", "UnusedInputError", "Variable", "clone_replace", "config", "dot", "evaluate",
-    "function", "graph_inputs", "shared", "tensor",
+    "function", "grad", "graph_inputs", "shared", "tensor",
 ]
 
 from reference import scan  # noqa: E402  (the callable module)
-from reference.scan import foldl, foldr, map, reduce  # noqa: E402, A004
+from reference.scan import foldl, foldr, map, reduce, scan_checkpoints  # noqa: E402, A004
 
-__all__ += ["foldl", "foldr", "map", "reduce", "scan"]
+__all__ += ["foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints"]

@@ -39,7 +39,8 @@ def read(env: Mapping[Variable, Any], variable: Variable) -> Any:
 def check_output(node: Apply, variable: Variable, value: Any) -> None:
     """Assert: an op's result has its output's dtype and ndim (GRAPH-EVAL-4)."""
     if isinstance(value, np.ndarray):
-        assert value.dtype == variable.type.dtype and value.ndim == variable.type.ndim, (
+        expected = variable.type
+        assert value.dtype == expected.numpy_dtype and value.ndim == len(expected.shape), (
             f"GRAPH-EVAL-4: {node.op} produced {value.dtype}{value.shape} for {variable.type}"
         )
 
@@ -51,10 +52,12 @@ def run_node(node: Apply, inputs: list[Any]) -> list[Any]:
     except Exception as error:
         error.add_note(f"while evaluating {node}")
         raise
-    outputs = list(result) if isinstance(result, tuple | list) else [result]
-    for variable, value in zip(node.outputs, outputs, strict=True):
+    if len(node.outputs) == 1 and not isinstance(result, tuple | list):
+        check_output(node, node.outputs[0], result)
+        return [result]
+    for variable, value in zip(node.outputs, result, strict=True):
         check_output(node, variable, value)
-    return outputs
+    return list(result)
 
 
 def evaluate_graph(
@@ -69,7 +72,10 @@ def evaluate_graph(
     topological order (a compiled function computes it once).
     """
     for node in order if order is not None else toposort(outputs):
-        inputs = [read(env, variable) for variable in node.inputs]
+        try:
+            inputs = [env[variable] for variable in node.inputs]
+        except KeyError:  # constants and shared variables not bound in env
+            inputs = [read(env, variable) for variable in node.inputs]
         results = run_node(node, inputs)
         for variable, value in zip(node.outputs, results, strict=True):
             env[variable] = value

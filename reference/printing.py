@@ -50,6 +50,8 @@ def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_pr
     text, first = _line(variable, ids, print_type)
     lines.append(prefix + text)
     node = variable.owner
+    if node is not None and not first and node.inputs:
+        lines.append(child_prefix + " └─ ···")  # a node printed before: its inputs are not repeated
     if node is None or not first:
         return
     from reference.scan.op import ScanOp
@@ -59,10 +61,10 @@ def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_pr
     for i, parent in enumerate(node.inputs):
         last = i == len(node.inputs) - 1
         _tree(parent, ids, print_type, child_prefix + (" └─ " if last else " ├─ "),
-              child_prefix + ("    " if last else " │  "), lines, scans)
+              child_prefix + ("   " if last else " │ "), lines, scans)
 
 
-def debugprint(obj: Any, file: TextIO | None = None, print_type: bool = False) -> str:
+def debugprint(obj: Any, file: TextIO | str | None = None, print_type: bool = False) -> str:
     """Print the graph of ``obj`` (a variable, a list of them, or a compiled function) as an
     indented tree with ids; loops are followed by their inner graphs, whose inputs are
     named by what they hold (``x[t]``, ``h[t-1]``, ``W``) (GRAPH-PRINT-2).  Returns the text."""
@@ -95,6 +97,8 @@ def debugprint(obj: Any, file: TextIO | None = None, print_type: bool = False) -
             _tree(out, ids, print_type, " ← ", "   ", inner_lines, scans)
         lines.extend(inner_lines)
     text = "\n".join(lines)
+    if file == "str":  # PyTensor's spelling for "return the text, print nothing"
+        return text + "\n"
     print(text, file=file if file is not None else sys.stdout)
     return text
 
@@ -105,3 +109,21 @@ def pprint(variable: Variable) -> str:
     if node is None:
         return str(variable)
     return f"{node.op}({', '.join(pprint(v) for v in node.inputs)})"
+
+
+def profile_summary(obj: Any) -> str:
+    """Per-loop call count, steps and time of the loops built with ``profile=True`` in a
+    compiled function's graph (or a list of variables)."""
+    from reference.compile.function import Function
+    from reference.graph.traversal import toposort
+    from reference.scan.op import ScanOp
+
+    variables = obj.computed if isinstance(obj, Function) else (obj if isinstance(obj, list) else [obj])
+    lines = []
+    for node in toposort(variables):
+        if isinstance(node.op, ScanOp) and node.op.spec.profile:
+            stats = node.op.profile_stats
+            per_call = stats["seconds"] / stats["calls"] if stats["calls"] else 0.0
+            lines.append(f"scan {node.op.spec.name!r}: {stats['calls']} call(s), {stats['steps']} step(s), "
+                         f"{stats['seconds'] * 1e3:.3f} ms total, {per_call * 1e3:.3f} ms per call")
+    return "\n".join(lines) if lines else "no loop was built with profile=True"

@@ -33,28 +33,62 @@ def _pairs(mapping: Any, argument: str) -> list[tuple[Any, Any]]:
     return pairs
 
 
+def _as_constant(type_: Any, value: Any, rule: str, what: str) -> Variable:
+    """A Python or numpy value given for a variable of type ``type_``: converted as a
+    function input of that type is (FN-INPUT-1 .. FN-INPUT-4), kept as a constant of
+    exactly that type.  A refused conversion is an error of ``rule``."""
+    from reference.tensor.variable import TensorConstant
+
+    if not isinstance(type_, TensorType):
+        raise SpecTypeError(rule, f"{what} must be a variable of type {type_}, got {value!r}")
+    try:
+        return TensorConstant(type_, type_.filter(value, argument=what))
+    except SpecTypeError as error:
+        raise SpecTypeError(rule, error.message) from None
+
+
+def update_type_error(target_type: Any, value_type: Any) -> str | None:
+    """Why a value of ``value_type`` cannot update a shared variable of ``target_type``, or
+    None (FN-UPDATE-1).  Tensors: same dtype and ndim, no two different known lengths,
+    and no length 1 where the variable's length is unknown (PyTensor's broadcastable rule);
+    a less specific type is checked when the value is stored (SHARED-VALUE-2)."""
+    if not isinstance(target_type, TensorType) or not isinstance(value_type, TensorType):
+        return None if value_type == target_type else "the types differ"
+    if value_type.dtype != target_type.dtype or value_type.ndim != target_type.ndim:
+        return "dtype and ndim must be the variable's"
+    for axis, (t, v) in enumerate(zip(target_type.shape, value_type.shape, strict=True)):
+        if t is not None and v is not None and t != v:
+            return f"axis {axis} has static length {v}, the variable's is {t}"
+        if t is None and v == 1:
+            return f"axis {axis} has static length 1 (broadcastable), the variable's is unknown"
+    return None
+
+
+def checked_update(target: Any, value: Any) -> tuple[SharedVariable, Variable]:
+    """One ``(shared variable, new value)`` pair, checked (FN-UPDATE-1)."""
+    if not isinstance(target, SharedVariable):
+        raise SpecTypeError("FN-UPDATE-1", f"update target must be a shared variable, got {target} ({type(target).__name__})")
+    if not isinstance(value, Variable):
+        value = _as_constant(target.type, value, "FN-UPDATE-1", f"the update of shared variable {target}")
+    reason = update_type_error(target.type, value.type)
+    if reason is not None:
+        raise SpecTypeError(
+            "FN-UPDATE-1",
+            f"the update of shared variable {target} must have its type {target.type}, "
+            f"but the update value {value} has type {value.type} ({reason})",
+        )
+    return target, value
+
+
 def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: bool = True) -> list[tuple[SharedVariable, Variable]]:  # noqa: E501
     """The explicit updates, checked, then the default updates of shared variables the
-    graph uses and no explicit update names (FN-UPDATE-1, FN-UPDATE-2, SHARED-UPDATE-2)."""
-    from reference.tensor.variable import as_tensor_variable
-
+    graph uses and no explicit update names, checked the same way (FN-UPDATE-1,
+    FN-UPDATE-2, SHARED-UPDATE-2)."""
     result: list[tuple[SharedVariable, Variable]] = []
     for target, value in _pairs(updates, "updates"):
-        if not isinstance(target, SharedVariable):
-            raise SpecTypeError("FN-UPDATE-1", f"update target must be a shared variable, got {target} ({type(target).__name__})")
         if any(target is t for t, _ in result):
             raise SpecValueError("FN-UPDATE-1", f"shared variable {target} has two updates")
-        if not isinstance(value, Variable):
-            value = as_tensor_variable(value, dtype=target.type.dtype)
-        if value.type != target.type and not (
-            isinstance(target.type, TensorType) and target.type.is_super(value.type)
-        ):
-            raise SpecTypeError(
-                "FN-UPDATE-1",
-                f"the update of shared variable {target} must have its type {target.type}, "
-                f"but the update value {value} has type {value.type}",
-            )
-        result.append((target, value))
+        result.append(checked_update(target, value))
     pending = [v for _, v in result] + list(outputs) if defaults else []
     seen: set[int] = {id(t) for t, _ in result}
     while pending:
@@ -63,7 +97,7 @@ def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: bool = 
         for root in roots:
             if isinstance(root, SharedVariable) and root.default_update is not None and id(root) not in seen:
                 seen.add(id(root))
-                result.append((root, root.default_update))
+                result.append(checked_update(root, root.default_update))
                 pending.append(root.default_update)
     return result
 
@@ -86,6 +120,10 @@ class Function:
         replacements = _pairs(givens, "givens")
         if replacements:
             self.outputs, update_pairs = self._apply_givens(replacements, self.outputs, update_pairs)
+        cut = {v: v.clone() for v in self.inputs if v.owner is not None}
+        if cut:  # FN-ARGS-1: an input computed by an op is cut from its graph and becomes a root
+            self.inputs = [cut.get(v, v) for v in self.inputs]
+            self.outputs, update_pairs = self._apply_givens(list(cut.items()), self.outputs, update_pairs)
         self.update_targets = [t for t, _ in update_pairs]
         self.update_values = [v for _, v in update_pairs]
         from reference.scan.storage import plan_storage
@@ -107,8 +145,6 @@ class Function:
                 raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] is the constant {variable}; constants cannot be inputs")
             if isinstance(variable, SharedVariable):
                 raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] is the shared variable {variable}; shared variables cannot be explicit inputs (use givens to substitute one)")
-            if variable.owner is not None:
-                raise SpecTypeError("FN-ARGS-1", f"inputs[{i}] = {variable} is computed by {variable.owner.op}; inputs must be graph roots")
             if any(variable is other for other in result):
                 raise SpecValueError("FN-ARGS-1", f"inputs[{i}] = {variable} is given twice")
             result.append(variable)
@@ -116,24 +152,26 @@ class Function:
 
     @staticmethod
     def _check_outputs(outputs: Any) -> list[Variable]:
-        from reference.tensor.variable import as_tensor_variable
-
         if outputs is None:
             return []
         if isinstance(outputs, Variable):
             return [outputs]
-        return [o if isinstance(o, Variable) else as_tensor_variable(o) for o in outputs]
+        if not isinstance(outputs, list | tuple):
+            raise SpecTypeError("FN-ARGS-1", f"outputs must be a variable or a list of variables, got {outputs!r} of type {type(outputs).__name__}")
+        for i, output in enumerate(outputs):
+            if not isinstance(output, Variable):
+                raise SpecTypeError("FN-ARGS-1", f"outputs[{i}] must be a variable, got {output!r} of type {type(output).__name__}")
+        return list(outputs)
 
     @staticmethod
     def _apply_givens(replacements: list, outputs: list, update_pairs: list) -> tuple[list, list]:
         """Replace variables before compiling (FN-GIVENS-1); types must agree."""
-        from reference.tensor.variable import as_tensor_variable
-
         mapping = {}
         for old, new in replacements:
             if not isinstance(old, Variable):
                 raise SpecTypeError("FN-GIVENS-1", f"givens keys must be variables, got {old!r}")
-            new = new if isinstance(new, Variable) else as_tensor_variable(new, dtype=old.type.dtype)
+            if not isinstance(new, Variable):
+                new = _as_constant(old.type, new, "FN-GIVENS-1", f"givens: the value for {old}")
             if old.type != new.type and not (hasattr(old.type, "is_super") and old.type.is_super(new.type)):
                 raise SpecTypeError("FN-GIVENS-1", f"givens: {old} of type {old.type} cannot be replaced by {new} of type {new.type}")
             mapping[old] = new
@@ -174,6 +212,8 @@ class Function:
             matches = [i for i, v in enumerate(self.inputs) if v.name == key]
             if not matches:
                 raise SpecTypeError("FN-CALL-1", f"{self._label()} has no input named {key!r}")
+            if len(matches) > 1:
+                raise SpecTypeError("FN-CALL-1", f"{self._label()}: the name {key!r} is ambiguous (inputs {matches})")
             if values[matches[0]] is not _MISSING:
                 raise SpecTypeError("FN-CALL-1", f"{self._label()} got input {key!r} twice")
             values[matches[0]] = value
@@ -190,7 +230,7 @@ class Function:
         env = self.bind_arguments(args, kwargs)
         results = evaluate_graph(self.computed, env, trace=trace, order=self.order)
         n = len(self.outputs)
-        outputs = [_fresh(value, results[n:]) for value in results[:n]]
+        outputs = [_fresh(value, [*results[n:], *env.values()]) for value in results[:n]]
         new_values = [target.filter_value(value) for target, value in
                       zip(self.update_targets, results[n:], strict=True)]
         for target, value in zip(self.update_targets, new_values, strict=True):  # FN-UPDATE-3
@@ -217,10 +257,11 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _fresh(value: Any, update_values: list[Any]) -> Any:
-    """An output the caller may modify: a copy of read-only values and shared storage."""
+def _fresh(value: Any, others: list[Any]) -> Any:
+    """An output the caller may modify: a copy of read-only values, shared storage, update
+    values and the caller's own input arrays (FN-CALL-1: outputs never alias)."""
     if isinstance(value, np.ndarray) and (not value.flags.writeable or value.base is not None
-                                          or any(value is u for u in update_values)):
+                                          or any(value is u for u in others)):
         return value.copy()
     return value
 
@@ -235,6 +276,6 @@ def function(inputs: Sequence[Variable] | None = None, outputs: Any = None, mode
     ``updates`` maps shared variables to new values, applied after every output is
     computed (FN-UPDATE-3); ``givens`` substitutes variables before compiling.
     """
-    return Function(inputs or [], outputs, updates=updates, givens=givens, mode=mode, name=name,
+    return Function([] if inputs is None else inputs, outputs, updates=updates, givens=givens, mode=mode, name=name,
                     on_unused_input=on_unused_input, allow_input_downcast=allow_input_downcast,
                     no_default_updates=no_default_updates)

@@ -67,7 +67,7 @@ class TensorType:
     Implements :rule:`TYPE-SHAPE-1`: a dimension of static length 1 is *broadcastable*.
     """
 
-    __slots__ = ("dtype", "shape", "name")
+    __slots__ = ("dtype", "shape", "name", "numpy_dtype")
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class TensorType:
             checked.append(length)
         self.shape: tuple[int | None, ...] = tuple(checked)
         self.name = name
+        self.numpy_dtype = np.dtype(self.dtype)
 
     # -- derived attributes ---------------------------------------------------------------
     @property
@@ -104,10 +105,6 @@ class TensorType:
     @property
     def broadcastable(self) -> tuple[bool, ...]:
         return tuple(length == 1 for length in self.shape)
-
-    @property
-    def numpy_dtype(self) -> np.dtype:
-        return np.dtype(self.dtype)
 
     def clone(self, dtype: Any = None, shape: Sequence[int | None] | None = None) -> TensorType:
         return TensorType(
@@ -142,7 +139,9 @@ class TensorType:
             dims += ","
         return f"{kind}({self.dtype}, shape=({dims}))"
 
-    __repr__ = __str__
+    def __repr__(self) -> str:
+        """``TensorType(float64, shape=(None,))``, as PyTensor (GRAPH-PRINT-1)."""
+        return f"TensorType({self.dtype}, shape={self.shape})"
 
     # -- variables and values -------------------------------------------------------------
     def __call__(self, name: str | None = None):  # noqa: ANN204 - avoids an import cycle
@@ -172,7 +171,8 @@ class TensorType:
         if isinstance(value, np.ndarray) and value.dtype == self.numpy_dtype:
             data = value
         elif allow_downcast:
-            data = np.asarray(value, dtype=self.dtype)
+            with np.errstate(all="ignore"):
+                data = np.asarray(value).astype(self.dtype)  # FN-INPUT-1: a cast, wrapping as numpy does
         elif isinstance(value, np.ndarray):
             if upcast(self.dtype, value.dtype.name) != self.dtype:
                 raise SpecTypeError(
@@ -231,7 +231,7 @@ def _exact_conversion(value: Any, type_: TensorType, argument: str) -> np.ndarra
 
 
 def literal_dtype(value: Any) -> str:
-    """The dtype of a constant made from a Python or numpy value (TYPE-LITERAL-1 .. -4)."""
+    """The dtype of a constant made from a Python or numpy value (TYPE-LITERAL-1)."""
     if isinstance(value, np.ndarray | np.generic):
         return value.dtype.name
     if isinstance(value, bool):

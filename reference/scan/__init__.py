@@ -13,6 +13,7 @@ from typing import Any
 
 from reference.scan import utils
 from reference.scan.basic import scan
+from reference.scan.checkpoints import scan_checkpoints
 from reference.scan.utils import until
 from reference.scan.views import foldl, foldr, map, reduce  # noqa: A004
 
@@ -24,4 +25,4 @@ class _CallableModule(types.ModuleType):
 
 sys.modules[__name__].__class__ = _CallableModule
 
-__all__ = ["foldl", "foldr", "map", "reduce", "scan", "until", "utils"]
+__all__ = ["foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints", "until", "utils"]

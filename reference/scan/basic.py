@@ -36,6 +36,7 @@ def _label(variable: Variable, fallback: str) -> str:
 
 
 def _tap_name(name: str, k: int) -> str:
+    """``x[t]``, ``x[t+2]``, ``h[t-1]``: a placeholder's name (SCAN-PRINT-1)."""
     return f"{name}[t]" if k == 0 else f"{name}[t{k:+d}]"
 
 
@@ -108,9 +109,11 @@ def normalize_n_steps(n_steps: Any) -> TensorVariable | None:
         raise SpecTypeError("SCAN-STEPS-2", f"n_steps must be an integer or an integer scalar variable, got {n_steps!r}")
     variable = as_tensor_variable(n_steps)
     if variable.ndim != 0 or variable.dtype not in INT_DTYPES:
-        raise SpecTypeError("SCAN-STEPS-2", f"n_steps must be an integer scalar, got {variable.type}")
+        raise SpecValueError("SCAN-STEPS-2", f"n_steps must be an integer scalar, got {variable.type}")
     if isinstance(variable, Constant) and int(variable.data) < 0:
-        raise SpecValueError("SCAN-STEPS-4", f"n_steps must be >= 0, got {int(variable.data)}")
+        from reference.scan.run import NegativeStepsError
+
+        raise NegativeStepsError("SCAN-STEPS-4", f"n_steps must be >= 0, got {int(variable.data)}")
     from reference.tensor.math import cast
 
     return cast(variable, "int64")
@@ -154,7 +157,7 @@ def split_step_result(result: Any) -> tuple[list[Any], list[tuple[Any, Any]], un
 def _as_step_output(value: Any, i: int) -> TensorVariable:
     if isinstance(value, TensorVariable):
         return value
-    raise SpecTypeError(
+    raise SpecValueError(
         "SCAN-BODY-1",
         f"output {i} returned by fn is {value!r} ({type(value).__name__}); fn must return "
         "symbolic variables (wrap constants with pt.constant or pt.as_tensor_variable)",
@@ -179,12 +182,12 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     if not callable(fn):
         raise SpecTypeError("SCAN-ARGS-5", f"fn must be callable, got {fn!r}")
     if isinstance(truncate_gradient, bool) or not isinstance(truncate_gradient, int) or truncate_gradient < -1:
-        raise SpecValueError("SCAN-GRAD-ARG-1", f"truncate_gradient must be -1 (no truncation) or an int >= 0, got {truncate_gradient!r}")
+        raise SpecValueError("GRAD-SCAN-8", f"truncate_gradient must be -1 (no truncation) or an int >= 0, got {truncate_gradient!r}")
     name = name or "scan_fn"
 
     sequence_items = [normalize_sequence(s, i) for i, s in enumerate(_as_list(sequences))]
     output_items = [normalize_output_info(o, i) for i, o in enumerate(_as_list(outputs_info))]
-    explicit = [x if isinstance(x, Variable) else as_tensor_variable(x) for x in _as_list(non_sequences)]
+    explicit = [x if isinstance(x, Variable) else as_tensor_variable(x) for x in _as_list(non_sequences)]  # SCAN-ARGS-4
     steps = normalize_n_steps(n_steps)
     if steps is None and not sequence_items:
         raise SpecValueError("SCAN-STEPS-1", "scan needs n_steps or at least one sequence to know how many steps to run")
@@ -211,7 +214,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         inner = tuple(row(_tap_name(label, k)) for k in taps)
         recurrent_inner.append((initial, taps, inner, label))
         args.extend(inner)
-    non_sequence_args = [x if isinstance(x, SharedVariable | Constant) else x.type(x.name) for x in explicit]
+    non_sequence_args = [x if isinstance(x, SharedVariable | Constant) else x.type(x.name) for x in explicit]  # SCAN-ARGS-4
     args.extend(non_sequence_args)
 
     result = fn(*args)
@@ -239,7 +242,9 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     updates.extend(_absorb_default_updates(visible, updates))
 
     # SCAN-BODY-3: free variables and shared variables become non-sequences
-    placeholders = {id(v) for v in args}
+    # a shared variable given in non_sequences is passed to fn as itself; like one used
+    # implicitly it becomes an outer input, so gradients reach it (GRAD-SCAN-5)
+    placeholders = {id(v) for v in args if not isinstance(v, SharedVariable | Constant)}
     updated = {id(t) for t, _ in updates}
     everything = step_outputs + [v for _, v in updates] + ([condition] if condition is not None else [])
     implicit = [r for r in graph_inputs(everything)
@@ -304,7 +309,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         condition=condition,
         go_backwards=bool(go_backwards),
         truncate_gradient=truncate_gradient,
-        name=name,
+        name=name,  # SCAN-OPTS-1: name, mode, profile, allow_gc are stored, never used by the semantics
         mode=mode,
         profile=bool(profile),
         allow_gc=config.scan__allow_gc if allow_gc is None else bool(allow_gc),
@@ -315,7 +320,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     node = op.make_node(*outer_inputs)
     traces = node.outputs[:len(outputs_spec)]
     update_map = {s.variable: v for s, v in zip(shared_states, node.outputs[len(outputs_spec):], strict=True)}
-    if not traces:
+    if not traces:  # SCAN-RESULT-1
         outputs: Any = None
     elif len(traces) == 1 and not return_list:
         outputs = traces[0]

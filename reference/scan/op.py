@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reference.errors import SpecTypeError
-from reference.graph.basic import Apply, Op
+from reference.graph.basic import Apply, Constant, Op
 from reference.graph.traversal import toposort
 from reference.graph.type import TensorType
 from reference.scan.run import run_scan
@@ -30,6 +30,8 @@ class ScanOp(Op):
         self.spec = spec
         self.keep = tuple(keep) if keep is not None else (None,) * len(spec.outputs)
         self.order = toposort(spec.inner_outputs)
+        #: the inner graph's constants, bound once per loop (they never change)
+        self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
         self.profile_stats: dict[str, Any] = {"calls": 0, "steps": 0, "seconds": 0.0}
 
     def __eq__(self, other: object) -> bool:
@@ -38,7 +40,7 @@ class ScanOp(Op):
     def __hash__(self) -> int:
         return hash((id(self.spec), self.keep))
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # SCAN-PRINT-1
         kind = "while_loop=True" if self.spec.condition is not None else "while_loop=False"
         return f"Scan{{{self.spec.name}, {kind}}}"
 
@@ -88,11 +90,19 @@ class ScanOp(Op):
 
     def perform(self, node: Apply, *values: Any) -> list[Any]:
         start = time.perf_counter() if self.spec.profile else 0.0
-        results = run_scan(self.spec, values, order=self.order, keep=self.keep)
+        results = run_scan(self.spec, values, order=self.order, keep=self.keep, constants=self.constants)
         if self.spec.profile:
             self.profile_stats["calls"] += 1
             self.profile_stats["seconds"] += time.perf_counter() - start
+            if self.spec.outputs:
+                self.profile_stats["steps"] += len(results[0]) if self.keep[0] is None else 0
         return results
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Backpropagation through time, as a reverse loop (GRAD-SCAN-1)."""
+        from reference.scan.gradient import scan_pullback
+
+        return scan_pullback(node, output_grads)
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         raise LookupError("the length of a nested loop's output is known only by running it")

@@ -123,9 +123,10 @@ def init_history(spec: ScanSpec, outer: ScanInputs) -> list[deque]:
 
 
 def bind_inner(spec: ScanSpec, outer: ScanInputs, windows: list[list[np.ndarray]],
-               history: list[deque], state: list[Any], t: int) -> dict[Variable, Any]:
+               history: list[deque], state: list[Any], t: int,
+               constants: dict[Variable, Any] | None = None) -> dict[Variable, Any]:
     """The values of the step's inputs at step ``t`` (SCAN-TAPS-1, SCAN-TAPS-3, SCAN-UPD-1)."""
-    inner: dict[Variable, Any] = {}
+    inner: dict[Variable, Any] = dict(constants) if constants else {}
     for seq, per_tap in zip(spec.sequences, windows, strict=True):
         for placeholder, window in zip(seq.inner, per_tap, strict=True):
             inner[placeholder] = window[t]
@@ -207,7 +208,8 @@ def first_row_shapes(spec: ScanSpec, outer: ScanInputs, node: Apply | None) -> l
 
 
 def run_scan(spec: ScanSpec, values: Sequence[Any], *, order: list[Apply],
-             keep: Sequence[int | None], trace: TraceHook | None = None) -> list[Any]:
+             keep: Sequence[int | None], trace: TraceHook | None = None,
+             constants: dict[Variable, Any] | None = None) -> list[Any]:
     """Run the loop on the outer ``values`` (spec chapter 3, in order).
 
     ``keep[o]`` (from the storage plan) bounds how many final rows of output ``o`` are
@@ -220,15 +222,17 @@ def run_scan(spec: ScanSpec, values: Sequence[Any], *, order: list[Apply],
     state = list(outer.shared)                               # SCAN-UPD-1
     traces = [deque(maxlen=k) if k is not None else [] for k in keep]
     row_shapes = first_row_shapes(spec, outer, None)
+    step_outputs = spec.inner_outputs
     for t in range(n_steps):
-        inner = bind_inner(spec, outer, windows, history, state, t)
+        inner = bind_inner(spec, outer, windows, history, state, t, constants)
         try:
-            step = evaluate_graph(spec.inner_outputs, inner, trace=trace, order=order)
+            step = evaluate_graph(step_outputs, inner, trace=trace, order=order)
         except Exception as error:
             error.add_note(f"in step t={t} of scan {spec.name!r}")
             raise
         store_step(spec, step, history, traces, state, row_shapes, t)
         if stop_requested(spec, step):                       # SCAN-UNTIL-1: step t is kept
+            # SCAN-UNTIL-2: traces and shared states end at step t
             break
     if n_steps == 0 or None in row_shapes:
         from reference.scan.shapes import infer_row_shapes

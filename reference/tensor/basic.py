@@ -10,7 +10,7 @@ import numpy as np
 from reference.config import config
 from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
-from reference.graph.type import INT_DTYPES, TensorType, check_dtype, upcast
+from reference.graph.type import DISCRETE_DTYPES, INT_DTYPES, TensorType, check_dtype, upcast
 from reference.tensor.shape import constant_value, expand_dims
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
@@ -82,6 +82,13 @@ class MakeVector(Op):
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [(len(shapes),)]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Entry ``i`` of the cotangent (GRAD-OP-3)."""
+        from reference.tensor.math import cast
+
+        gz = output_grads[0]
+        return [None if x.dtype in DISCRETE_DTYPES else cast(gz[i], x.dtype) for i, x in enumerate(node.inputs)]
+
 
 def make_vector(items: Sequence[Any], dtype: str | None = None) -> TensorVariable:
     variables = [as_tensor_variable(x) for x in items]
@@ -120,6 +127,14 @@ class Alloc(Op):
         if any(v is None for v in values[1:]):
             raise LookupError("alloc shape unknown")
         return [tuple(int(v) for v in values[1:])]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The cotangent summed back to the value's shape (GRAD-OP-3)."""
+        from reference.tensor.elemwise import reduce_to_input
+
+        value = node.inputs[0]
+        g = None if value.dtype in DISCRETE_DTYPES else reduce_to_input(output_grads[0], value)
+        return [g] + [None] * (len(node.inputs) - 1)
 
 
 _alloc = Alloc()
@@ -231,6 +246,10 @@ class ARange(Op):
             raise LookupError("arange bounds unknown")
         return [self.perform(node, *values).shape]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """No gradient: the result does not vary smoothly with the inputs (GRAD-OP-2)."""
+        return [None] * len(node.inputs)
+
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> TensorVariable:
     """Evenly spaced values in ``[start, stop)`` (OP-ARANGE-1).
@@ -267,6 +286,10 @@ class Eye(Op):
         if values[0] is None or values[1] is None:
             raise LookupError("eye size unknown")
         return [(int(values[0]), int(values[1]))]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """No gradient: the result does not vary smoothly with the inputs (GRAD-OP-2)."""
+        return [None] * len(node.inputs)
 
 
 def eye(n: Any, m: Any = None, k: Any = 0, dtype: Any = None) -> TensorVariable:
@@ -327,6 +350,22 @@ class Join(Op):
         out[axis] = sum(s[axis] for s in shapes)
         return [tuple(out)]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Each part receives its slice of the cotangent along the axis (GRAD-OP-3)."""
+        from reference.tensor.math import cast
+        from reference.tensor.shape import shape
+
+        gz = output_grads[0]
+        axis = self.axis % node.outputs[0].ndim
+        grads: list = []
+        start: Any = 0
+        for part in node.inputs:
+            stop = start + shape(part)[axis]
+            index = tuple([slice(None)] * axis + [slice(start, stop)])
+            grads.append(None if part.dtype in DISCRETE_DTYPES else cast(gz[index], part.dtype))
+            start = stop
+        return grads
+
 
 def concatenate(tensor_list: Sequence[Any], axis: int = 0) -> TensorVariable:
     """Join along an existing axis (OP-JOIN-1)."""
@@ -378,6 +417,22 @@ class CumOp(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [(int(np.prod(shapes[0])),) if self.axis is None else shapes[0]]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """cumsum: the reversed cumulative sum of the cotangent (GRAD-OP-3); cumprod has no
+        rule here and raises."""
+        from reference.errors import SpecValueError
+        from reference.tensor.shape import reshape, shape
+
+        x, gz = node.inputs[0], output_grads[0]
+        if x.dtype in DISCRETE_DTYPES:
+            return [None]
+        if self.mode != "add":
+            raise SpecValueError("GRAD-OP-3", "the gradient of cumprod is not defined in reference; write the product with scan")
+        axis = -1 if self.axis is None else self.axis
+        reverse = tuple([slice(None)] * (axis % gz.ndim) + [slice(None, None, -1)])
+        g = CumOp(axis, "add")(gz[reverse])[reverse]
+        return [reshape(g, shape(x), ndim=x.ndim) if self.axis is None else g]
 
 
 def cumsum(x: Any, axis: int | None = None) -> TensorVariable:

@@ -50,6 +50,10 @@ class Dot(Op):
         b_axis = 0 if len(b) == 1 else len(b) - 2
         return [(*a[:-1], *(n for i, n in enumerate(b) if i != b_axis))]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """``ga = gz · bᵀ`` and ``gb = aᵀ · gz`` in the shapes of the 1-d/2-d cases (GRAD-OP-5)."""
+        return _product_pullback(node, output_grads[0])
+
 
 class MatMul(Op):
     """``numpy.matmul`` (OP-DOT-2): like :class:`Dot` for 1-d and 2-d inputs; stacks of
@@ -84,6 +88,10 @@ class MatMul(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [np.matmul(np.empty(shapes[0]), np.empty(shapes[1])).shape]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """As :class:`Dot` for 1-d and 2-d operands (GRAD-OP-5)."""
+        return _product_pullback(node, output_grads[0])
 
 
 _dot = Dot()
@@ -140,3 +148,26 @@ def _prod(items: list) -> Any:
     for item in items:
         result = result * item
     return result
+
+
+def _product_pullback(node: Apply, gz: Any) -> list:
+    from reference.errors import SpecValueError
+    from reference.graph.type import DISCRETE_DTYPES
+    from reference.tensor.elemwise import reduce_to_input
+    from reference.tensor.math import mul
+    from reference.tensor.shape import dimshuffle
+
+    a, b = node.inputs
+    if a.ndim == 0 or b.ndim == 0:
+        ga, gb = mul(gz, b), mul(gz, a)
+    elif a.ndim == 1 and b.ndim == 1:
+        ga, gb = mul(gz, b), mul(gz, a)
+    elif a.ndim == 2 and b.ndim == 1:
+        ga, gb = outer(gz, b), dot(dimshuffle(a, (1, 0)), gz)
+    elif a.ndim == 1 and b.ndim == 2:
+        ga, gb = dot(b, gz), outer(a, gz)
+    elif a.ndim == 2 and b.ndim == 2:
+        ga, gb = dot(gz, dimshuffle(b, (1, 0))), dot(dimshuffle(a, (1, 0)), gz)
+    else:
+        raise SpecValueError("GRAD-OP-5", f"{node.op}: gradients of products of {a.ndim}-d and {b.ndim}-d tensors are not defined in reference; reshape to matrices")
+    return [None if v.dtype in DISCRETE_DTYPES else reduce_to_input(g, v) for g, v in ((ga, a), (gb, b))]

@@ -12,7 +12,7 @@ import numpy as np
 
 from reference.errors import SpecValueError
 from reference.graph.basic import Apply, Op
-from reference.graph.type import TensorType, upcast
+from reference.graph.type import DISCRETE_DTYPES, TensorType, upcast
 from reference.tensor.variable import as_tensor_variable
 
 
@@ -76,6 +76,12 @@ def check_runtime_broadcast(node: Apply, values: tuple[np.ndarray, ...]) -> tupl
     type says so); an unknown-length dimension that turns out to be 1 against a longer one
     is an error, as in PyTensor, instead of a silent broadcast.
     """
+    first = values[0].shape
+    for value in values[1:]:
+        if value.shape != first:
+            break
+    else:
+        return first  # equal shapes: nothing broadcasts
     ndim = node.outputs[0].ndim
     out = [1] * ndim
     for value in values:
@@ -129,7 +135,7 @@ class Elemwise(Op):
     def perform(self, node: Apply, *inputs: np.ndarray) -> np.ndarray:
         shape = check_runtime_broadcast(node, inputs)
         result = np.asarray(self.scalar_op.impl(*inputs))
-        dtype = node.outputs[0].dtype
+        dtype = node.outputs[0].type.numpy_dtype
         if result.dtype != dtype:
             result = result.astype(dtype)
         if result.shape != shape:
@@ -145,3 +151,37 @@ class Elemwise(Op):
                 if length != 1:
                     out[offset + axis] = length
         return [tuple(out)]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The chain rule through the scalar rule, summed over broadcast axes (GRAD-OP-1)."""
+        gz = output_grads[0]
+        if node.outputs[0].dtype in DISCRETE_DTYPES or gz is None:
+            return [None] * len(node.inputs)
+        grads = self.scalar_op.grad(node.inputs, node.outputs[0], gz)
+        return [
+            None if g is None or x.dtype in DISCRETE_DTYPES else reduce_to_input(g, x)
+            for g, x in zip(grads, node.inputs, strict=True)
+        ]
+
+
+def reduce_to_input(g: Any, x: Any) -> Any:
+    """``g`` (shaped like a broadcast result) summed back to the shape of input ``x``, in
+    ``x``'s dtype: over added leading axes and over axes where ``x`` has static length 1
+    (the only axes that broadcast, by OP-ELEMWISE-2) (GRAD-OP-1)."""
+    from reference.tensor.math import cast
+    from reference.tensor.reduction import sum as sum_
+
+    g = as_tensor_variable(g)
+    if g.ndim > x.ndim:
+        g = sum_(g, axis=tuple(range(g.ndim - x.ndim)))
+    axes = tuple(i for i, n in enumerate(x.type.shape) if n == 1 and g.type.shape[i] != 1)
+    if axes:
+        g = sum_(g, axis=axes, keepdims=True)
+    if g.ndim < x.ndim or g.type.shape != x.type.shape and any(
+        a is not None and b is not None and a != b for a, b in zip(g.type.shape, x.type.shape, strict=True)
+    ):
+        from reference.tensor.basic import alloc
+        from reference.tensor.shape import shape
+
+        g = alloc(g, *(shape(x)[i] for i in range(x.ndim)))
+    return cast(g, x.dtype)

@@ -11,10 +11,17 @@ from typing import Any
 import numpy as np
 
 from reference.config import config
-from reference.errors import SpecTypeError
+from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.type import COMPLEX_DTYPES, DISCRETE_DTYPES, upcast, upgrade_to_float
 from reference.tensor.elemwise import Elemwise, ScalarOp
 from reference.tensor.variable import TensorVariable, as_tensor_variable
+
+
+def zeros_like_float(x: Any) -> Any:
+    """A zero gradient shaped like ``x`` (GRAD-OP-1: piecewise-constant rules)."""
+    from reference.tensor.basic import zeros_like
+
+    return zeros_like(x)
 
 
 def _no_bool(op: ScalarOp, dtypes: tuple[str, ...]) -> None:
@@ -26,21 +33,32 @@ def _no_bool(op: ScalarOp, dtypes: tuple[str, ...]) -> None:
 class Add(ScalarOp):
     """``x + y`` (OP-ADD-1).  dtype: upcast of the inputs."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [gz, gz]
+
     ufunc = np.add
 
 
 class Sub(ScalarOp):
-    """``x - y`` (OP-SUB-1).  dtype: upcast; bool inputs are refused."""
+    """``x - y`` (OP-SUB-1).  dtype: upcast; a bool result (bool - bool) is refused."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [gz, neg(gz)]
 
     ufunc = np.subtract
 
     def output_dtype(self, *dtypes: str) -> str:
-        _no_bool(self, dtypes)
-        return upcast(*dtypes)
+        dtype = upcast(*dtypes)
+        _no_bool(self, (dtype,))  # OP-ELEMWISE-3: only bool - bool; bool - int8 is int8
+        return dtype
 
 
 class Mul(ScalarOp):
     """``x * y`` (OP-MUL-1).  dtype: upcast of the inputs."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [mul(gz, y), mul(gz, x)]
 
     ufunc = np.multiply
 
@@ -48,6 +66,10 @@ class Mul(ScalarOp):
 class TrueDiv(ScalarOp):
     """``x / y`` (OP-TRUEDIV-1).  dtype: ``config.floatX`` when both inputs are integers or
     bool, else the upcast of the inputs."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [true_div(gz, y), neg(true_div(mul(gz, x), mul(y, y)))]
 
     ufunc = np.true_divide
 
@@ -60,17 +82,28 @@ class TrueDiv(ScalarOp):
 class IntDiv(ScalarOp):
     """``x // y``: floor division (OP-INTDIV-1).  dtype: upcast; integer ``x // 0`` is 0."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(x) for x in inputs]
+
     ufunc = np.floor_divide
 
 
 class Mod(ScalarOp):
     """``x % y`` with the sign of ``y`` (OP-MOD-1).  dtype: upcast; integer ``x % 0`` is 0."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [gz, neg(mul(gz, int_div(x, y)))]
+
     ufunc = np.remainder
 
 
 class Pow(ScalarOp):
     """``x ** y`` (OP-POW-1).  dtype: upcast, with bool ** bool giving int8."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [mul(mul(gz, y), pow(x, sub(y, 1))), mul(mul(gz, log(x)), output)]
 
     def output_dtype(self, *dtypes: str) -> str:
         dtype = upcast(*dtypes)
@@ -79,17 +112,29 @@ class Pow(ScalarOp):
     def impl(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if x.dtype == bool and y.dtype == bool:
             x = x.astype("int8")
+        if np.result_type(x, y).kind in "iu" and np.any(y < 0):  # OP-POW-1: numpy's rule
+            raise SpecValueError(
+                "OP-POW-1", f"Pow: integers to negative integer powers are not allowed (exponent {y.min()})"
+            )
         return np.power(x, y)
 
 
 class Maximum(ScalarOp):
     """Elementwise maximum, NaN-propagating (OP-MAXIMUM-1).  dtype: upcast."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [mul(gz, eq(output, x)), mul(gz, eq(output, y))]
+
     ufunc = np.maximum
 
 
 class Minimum(ScalarOp):
     """Elementwise minimum, NaN-propagating (OP-MINIMUM-1).  dtype: upcast."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [mul(gz, eq(output, x)), mul(gz, eq(output, y))]
 
     ufunc = np.minimum
 
@@ -105,6 +150,9 @@ class Unary(ScalarOp):
 class Neg(Unary):
     """``-x`` (OP-NEG-1).  dtype: the input's; bool is refused."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [neg(gz)]
+
     ufunc = np.negative
 
     def output_dtype(self, *dtypes: str) -> str:
@@ -115,6 +163,9 @@ class Neg(Unary):
 class Abs(Unary):
     """``abs(x)`` (OP-ABS-1).  dtype: the input's (complex gives its real dtype)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, sign(inputs[0]))]
+
     ufunc = np.absolute
 
     def output_dtype(self, *dtypes: str) -> str:
@@ -124,11 +175,21 @@ class Abs(Unary):
 class Sign(Unary):
     """``sign(x)``: -1, 0 or 1 (OP-SIGN-1).  dtype: the input's."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(inputs[0])]
+
     ufunc = np.sign
+
+    def output_dtype(self, *dtypes: str) -> str:
+        _no_bool(self, dtypes)  # OP-ELEMWISE-3
+        return dtypes[0]
 
 
 class Identity(Unary):
     """The value itself (OP-IDENTITY-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [gz]
 
     def impl(self, x: np.ndarray) -> np.ndarray:
         return x.copy()
@@ -144,11 +205,17 @@ class FloatUnary(Unary):
 class Exp(FloatUnary):
     """``e ** x`` (OP-EXP-1)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, output)]
+
     ufunc = np.exp
 
 
 class Log(FloatUnary):
     """Natural logarithm (OP-LOG-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(gz, inputs[0])]
 
     ufunc = np.log
 
@@ -156,11 +223,17 @@ class Log(FloatUnary):
 class Log1p(FloatUnary):
     """``log(1 + x)`` (OP-LOG1P-1)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(gz, add(1, inputs[0]))]
+
     ufunc = np.log1p
 
 
 class Expm1(FloatUnary):
     """``exp(x) - 1`` (OP-EXPM1-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, add(output, 1))]
 
     ufunc = np.expm1
 
@@ -168,11 +241,17 @@ class Expm1(FloatUnary):
 class Sqrt(FloatUnary):
     """Square root (OP-SQRT-1)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(mul(gz, 0.5), output)]
+
     ufunc = np.sqrt
 
 
 class Sin(FloatUnary):
     """Sine (OP-SIN-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, cos(inputs[0]))]
 
     ufunc = np.sin
 
@@ -180,11 +259,18 @@ class Sin(FloatUnary):
 class Cos(FloatUnary):
     """Cosine (OP-COS-1)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [neg(mul(gz, sin(inputs[0])))]
+
     ufunc = np.cos
 
 
 class Tan(FloatUnary):
     """Tangent (OP-TAN-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        c = cos(inputs[0])
+        return [true_div(gz, mul(c, c))]
 
     ufunc = np.tan
 
@@ -192,12 +278,18 @@ class Tan(FloatUnary):
 class Tanh(FloatUnary):
     """Hyperbolic tangent (OP-TANH-1)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, sub(1, mul(output, output)))]
+
     ufunc = np.tanh
 
 
 class Sigmoid(FloatUnary):
     """The logistic function ``1 / (1 + exp(-x))`` (OP-SIGMOID-1), computed by
     ``scipy.special.expit`` in the output dtype."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(mul(gz, output), sub(1, output))]
 
     def impl(self, x: np.ndarray) -> np.ndarray:
         from scipy.special import expit
@@ -211,6 +303,9 @@ class Softplus(FloatUnary):
     Piecewise, as PyTensor: ``exp(x)`` below -37, ``log1p(exp(x))`` below 18,
     ``x + exp(-x)`` below 33.3, else ``x``.
     """
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, sigmoid(inputs[0]))]
 
     def impl(self, x: np.ndarray) -> np.ndarray:
         dtype = upgrade_to_float(x.dtype.name)
@@ -229,6 +324,10 @@ class Softplus(FloatUnary):
 class Erf(FloatUnary):
     """The error function (OP-ERF-1), computed by ``scipy.special.erf``."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [mul(mul(gz, 2.0 / np.sqrt(np.pi)), exp(neg(mul(x, x))))]
+
     def impl(self, x: np.ndarray) -> np.ndarray:
         from scipy.special import erf
 
@@ -238,11 +337,17 @@ class Erf(FloatUnary):
 class Floor(FloatUnary):
     """Largest integer not above ``x``, as a float (OP-FLOOR-1)."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(inputs[0])]
+
     ufunc = np.floor
 
 
 class Ceil(FloatUnary):
     """Smallest integer not below ``x``, as a float (OP-CEIL-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(inputs[0])]
 
     ufunc = np.ceil
 
@@ -257,14 +362,22 @@ class FloatOnlyUnary(Unary):
 class RoundHalfToEven(FloatOnlyUnary):
     """Round to the nearest integer, ties to even (OP-ROUND-1).  Floats only."""
 
-    ufunc = np.round
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(inputs[0])]
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        return np.round(x)  # np.round is a function, not a ufunc: a class attribute would bind
 
 
 class RoundHalfAwayFromZero(FloatOnlyUnary):
     """Round to the nearest integer, ties away from zero (OP-ROUND-2).  Floats only."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(inputs[0])]
+
     def impl(self, x: np.ndarray) -> np.ndarray:
-        return np.where(x >= 0, np.floor(np.add(x, 0.5)), np.ceil(np.subtract(x, 0.5)))
+        # PyTensor's perform: floor(x + 0.5) if x > 0 else ceil(x - 0.5) (so +0.0 gives -0.0)
+        return np.where(x > 0, np.floor(np.add(x, 0.5)), np.ceil(np.subtract(x, 0.5)))
 
 
 # -- comparisons and logic --------------------------------------------------------------
@@ -275,6 +388,9 @@ class Compare(ScalarOp):
 
 class LT(Compare):
     """``x < y`` (OP-COMPARE-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [None] * len(inputs)
 
     ufunc = np.less
 
@@ -311,6 +427,9 @@ class NEQ(Compare):
 
 class Bitwise(ScalarOp):
     """Base of the logical rules: bitwise on integers, logical on bool (OP-LOGIC-1)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [None] * len(inputs)
 
     def output_dtype(self, *dtypes: str) -> str:
         kinds = {"bool" if d == "bool" else "int" if d in DISCRETE_DTYPES else "other" for d in dtypes}
@@ -349,6 +468,11 @@ class Invert(Bitwise):
 class Switch(ScalarOp):
     """``cond ? x : y`` elementwise (OP-SWITCH-1).  dtype: upcast of ``x`` and ``y``."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        cond, x, y = inputs
+        zero = zeros_like_float(gz)
+        return [None, switch(cond, gz, zero), switch(cond, zero, gz)]
+
     nin = 3
 
     def output_dtype(self, *dtypes: str) -> str:
@@ -361,6 +485,12 @@ class Switch(ScalarOp):
 class Clip(ScalarOp):
     """``min(max(x, low), high)`` (OP-CLIP-1).  dtype: upcast of the three inputs."""
 
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, low, high = inputs
+        inside = and_(ge(x, low), le(x, high))
+        zero = zeros_like_float(gz)
+        return [switch(inside, gz, zero), switch(lt(x, low), gz, zero), switch(gt(x, high), gz, zero)]
+
     nin = 3
 
     def impl(self, x: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -370,6 +500,9 @@ class Clip(ScalarOp):
 class Cast(Unary):
     """Conversion to ``dtype`` with numpy's ``astype`` (OP-CAST-1): floats to integers
     truncate toward zero, out-of-range values wrap as numpy defines."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [gz]
 
     def __init__(self, dtype: str) -> None:
         self.dtype = dtype
@@ -482,5 +615,6 @@ def square(x: Any) -> TensorVariable:
 
 
 def reciprocal(x: Any) -> TensorVariable:
-    """``1 / x``."""
-    return true_div(1, x)
+    """``1 / x`` in the float dtype of ``x`` (TYPE-UPCAST-2: int8 gives float32, as PyTensor)."""
+    x = as_tensor_variable(x)
+    return true_div(1, cast(x, upgrade_to_float(x.dtype)))

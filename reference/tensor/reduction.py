@@ -9,7 +9,7 @@ import numpy as np
 
 from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
-from reference.graph.type import TensorType, check_dtype
+from reference.graph.type import DISCRETE_DTYPES, TensorType, check_dtype
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 #: The dtype sums and products accumulate in, by input dtype (OP-REDUCE-2).
@@ -99,6 +99,28 @@ class Reduce(Op):
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [reduced_shape(shapes[0], self.axes, self.keepdims)]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """sum: the cotangent broadcast back over the reduced axes; prod: times the product
+        of the other elements; max/min: to the elements equal to the result; any/all:
+        none (GRAD-OP-2)."""
+        from reference.tensor.basic import alloc
+        from reference.tensor.elemwise import reduce_to_input
+        from reference.tensor.math import eq, mul
+        from reference.tensor.shape import expand_dims, shape
+
+        (x,), (out,), gz = node.inputs, node.outputs, output_grads[0]
+        if gz is None or self.kind in ("any", "all") or x.dtype in DISCRETE_DTYPES:
+            return [None]
+        if not self.keepdims and self.axes:
+            gz = expand_dims(gz, self.axes)
+            out = expand_dims(out, self.axes)
+        full = alloc(gz, *(shape(x)[i] for i in range(x.ndim))) if x.ndim else gz
+        if self.kind == "sum":
+            return [reduce_to_input(full, x)]
+        if self.kind == "prod":
+            return [reduce_to_input(mul(full, product_of_others(x, self.axes)), x)]
+        return [reduce_to_input(mul(full, eq(x, out)), x)]
+
 
 class Argmax(Op):
     """Index of the first maximum (or minimum) along ``axis``; int64 (OP-REDUCE-5).
@@ -135,6 +157,10 @@ class Argmax(Op):
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         axes = tuple(range(len(shapes[0]))) if self.axis is None else (self.axis,)
         return [reduced_shape(shapes[0], axes, self.keepdims)]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Indices have no gradient (GRAD-OP-2)."""
+        return [None]
 
 
 def _reduce(kind: str, x: Any, axis: Any, keepdims: bool, dtype: Any = None,
@@ -201,12 +227,13 @@ def argmin(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:
 
 
 def mean(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: E501
-    """The sum over ``axis``, divided by each reduced axis length in turn (OP-REDUCE-6).
+    """The sum over ``axis``, divided once by the product of the reduced lengths (OP-REDUCE-6).
 
     The sum follows :rule:`OP-REDUCE-2` (integers sum to int64); the lengths are cast to
-    float32 for float16/float32 sums, to float64 otherwise, so integer means are float64.
+    float32 for float16/float32/complex64 sums, to float64 otherwise, so integer means are
+    float64 (also over no axis).  The result is named ``mean``, as in PyTensor.
     """
-    from reference.tensor.math import cast, true_div
+    from reference.tensor.math import cast, mul, true_div
     from reference.tensor.shape import shape as shape_of
 
     x = as_tensor_variable(x)
@@ -214,10 +241,35 @@ def mean(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, ac
     sum_dtype = check_dtype(dtype) if dtype is not None else (
         "float32" if x.dtype == "float16" else None)
     total = sum(x, axis=axes, dtype=sum_dtype, keepdims=keepdims, acc_dtype=acc_dtype)
-    length_dtype = total.dtype if total.dtype in ("float16", "float32", "complex64") else "float64"
+    length_dtype = "float32" if total.dtype in ("float16", "float32", "complex64") else "float64"
     lengths = cast(shape_of(x), length_dtype)
-    for a in axes:
-        total = true_div(total, lengths[a])
+    count = as_tensor_variable(np.asarray(1, dtype=length_dtype))
+    for i, a in enumerate(axes):
+        count = lengths[a] if i == 0 else mul(count, lengths[a])
+    total = true_div(total, count)
     if dtype is None and x.dtype == "float16":
         total = cast(total, "float16")
+    total.name = "mean"
     return total
+
+
+def product_of_others(x: TensorVariable, axes: tuple[int, ...]) -> TensorVariable:
+    """For each element of ``x``, the product of the other elements of its reduction group
+    (exact with zeros: exclusive cumulative products from both ends) (GRAD-OP-2)."""
+    from reference.tensor.basic import concatenate, cumprod, ones
+    from reference.tensor.shape import reshape, shape, transpose
+
+    if not axes:
+        return ones(shape(x), dtype=x.dtype) if x.ndim else x * 0 + 1
+    kept = [i for i in range(x.ndim) if i not in axes]
+    moved = transpose(x, kept + list(axes))
+    lengths = shape(moved)
+    flat = reshape(moved, [lengths[i] for i in range(len(kept))] + [-1], ndim=len(kept) + 1)
+    one = ones([shape(flat)[i] for i in range(len(kept))] + [1], dtype=x.dtype)
+    before = concatenate([one, cumprod(flat, axis=-1)[..., :-1]], axis=-1)
+    after = concatenate([one, cumprod(flat[..., ::-1], axis=-1)[..., :-1]], axis=-1)[..., ::-1]
+    others = reshape(before * after, lengths, ndim=x.ndim)
+    inverse = [0] * x.ndim
+    for position, axis in enumerate(kept + list(axes)):
+        inverse[axis] = position
+    return transpose(others, inverse)

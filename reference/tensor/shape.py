@@ -70,6 +70,10 @@ class Shape(Op):
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [(len(shapes[0]),)]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """No gradient: the result does not vary smoothly with the inputs (GRAD-OP-2)."""
+        return [None] * len(node.inputs)
+
 
 _shape = Shape()
 
@@ -145,6 +149,11 @@ class Reshape(Op):
             raise LookupError("reshape target unknown")
         return [np.empty(shapes[0], dtype=bool).reshape(tuple(int(n) for n in values[1])).shape]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The cotangent reshaped back to the input's shape (GRAD-OP-3)."""
+        x = node.inputs[0]
+        return [reshape(output_grads[0], shape(x), ndim=x.ndim), None]
+
 
 def _check_static(node: Apply, result: np.ndarray) -> None:
     static = node.outputs[0].type.shape
@@ -209,6 +218,17 @@ class DimShuffle(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [tuple(1 if i == "x" else shapes[0][i] for i in self.new_order)]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The inverse permutation; inserted axes are summed away (they have length 1),
+        dropped axes restored (GRAD-OP-3)."""
+        from reference.tensor.reduction import sum as sum_
+
+        kept = [i for i in self.new_order if i != "x"]
+        inserted = tuple(p for p, entry in enumerate(self.new_order) if entry == "x")
+        gz = sum_(output_grads[0], axis=inserted) if inserted else output_grads[0]
+        position = {axis: p for p, axis in enumerate(kept)}
+        return [DimShuffle(len(kept), ["x" if a in self.drop else position[a] for a in range(self.input_ndim)])(gz)]
 
 
 def dimshuffle(x: Any, pattern: Sequence[Any]) -> TensorVariable:
@@ -291,6 +311,10 @@ class SpecifyShape(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [shapes[0]]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The cotangent itself (GRAD-OP-3)."""
+        return [output_grads[0]]
 
 
 def specify_shape(x: Any, shape_: Any) -> TensorVariable:

@@ -14,7 +14,7 @@ import numpy as np
 
 from reference.errors import SpecIndexError, SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Constant, Op
-from reference.graph.type import DISCRETE_DTYPES, INT_DTYPES, TensorType, upcast
+from reference.graph.type import DISCRETE_DTYPES, INT_DTYPES, TensorType, upcast  # noqa: F401
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 
@@ -44,16 +44,21 @@ def build_template(ndim: int, index: Any) -> tuple[tuple, list[TensorVariable]]:
     items = list(index) if isinstance(index, tuple) else [index]
     consumed = 0
     for item in items:
+        if isinstance(item, list) and any(isinstance(i, bool) for i in np.ravel(np.asarray(item, dtype=object))):
+            raise SpecTypeError(
+                "OP-INDEX-1", "a list of Python bools is not a valid index; use np.array([...]) for a mask"
+            )
         if item is None or item is Ellipsis:
             continue
         if isinstance(item, np.ndarray | list | TensorVariable) and as_tensor_variable(item).dtype == "bool":
             consumed += as_tensor_variable(item).ndim
         else:
             consumed += 1
-    if items.count(Ellipsis) > 1:
+    ellipses = [i for i, item in enumerate(items) if item is Ellipsis]  # `is`: items may be arrays
+    if len(ellipses) > 1:
         raise SpecIndexError("OP-INDEX-1", "an index can only have a single ellipsis ('...')")
-    if Ellipsis in items:
-        at = items.index(Ellipsis)
+    if ellipses:
+        at = ellipses[0]
         items[at:at + 1] = [slice(None)] * (ndim - consumed)
         consumed = ndim
     if consumed > ndim:
@@ -102,7 +107,6 @@ def _static_shape(x: TensorType, template: tuple, index_inputs: list[TensorVaria
     """The static shape of ``x[index]`` (OP-INDEX-3): exact where lengths and bounds are known."""
     from reference.tensor.shape import constant_value
 
-    dummy_shape = tuple(2 if n is None else n for n in x.shape)
     values = []
     all_known = None not in x.shape
     for variable in index_inputs:
@@ -115,22 +119,9 @@ def _static_shape(x: TensorType, template: tuple, index_inputs: list[TensorVaria
                 known = np.zeros(tuple(1 if n is None else n for n in variable.type.shape), "int64")
         values.append(np.asarray(known))
     if any(e[0] == "array" for e in template) and not all_known:
-        # only the number of axes is certain (numpy's rule: the advanced indices broadcast
-        # to one block of axes; a boolean mask counts as one axis)
-        consumed = sum(index_inputs[e[1]].ndim if e[0] == "array" and index_inputs[e[1]].dtype == "bool"
-                       else 0 if e[0] == "new" else 1 for e in template)
-        block = max(1 if index_inputs[e[1]].dtype == "bool" else index_inputs[e[1]].ndim
-                    for e in template if e[0] == "array")
-        kept = sum(e[0] in ("slice", "new") for e in template)
-        return (None,) * (kept + block + x.ndim - consumed)
-    try:
-        result = np.empty(dummy_shape)[_safe(template, values)]
-    except IndexError:
-        if all_known:
-            raise
-        result = np.empty(dummy_shape)[_safe(template, [np.zeros_like(v) for v in values])]
+        return _advanced_static_shape(x, template, index_inputs)
     if all_known:
-        return result.shape
+        return np.empty(x.shape)[numpy_index(template, tuple(values))].shape
     # basic indexing: a result axis is known when it comes from a known axis under a constant slice
     out: list[int | None] = []
     axis = 0
@@ -138,32 +129,68 @@ def _static_shape(x: TensorType, template: tuple, index_inputs: list[TensorVaria
         if entry[0] == "new":
             out.append(1)
             continue
+        length = x.shape[axis]
+        if entry[0] == "const" and length is not None and not -length <= entry[1] < length:
+            raise IndexError(f"index {entry[1]} is out of bounds for axis {axis} with size {length}")
         if entry[0] == "slice":
-            length = x.shape[axis]
-            constant_slice = all(not isinstance(p, tuple) for p in entry[1:])
-            if length is not None and constant_slice:
-                out.append(len(range(length)[slice(*entry[1:])]))
-            elif entry[1:] == (None, None, None) or (entry[1] in (None, 0) and entry[2] is None and entry[3] in (None, 1)):
-                out.append(length)
-            else:
-                out.append(None)
+            out.append(_slice_static_length(x.shape[axis], entry))
         axis += 1
     out.extend(x.shape[axis:])
     return tuple(out)
 
 
-def _safe(template: tuple, values: list[np.ndarray]) -> tuple:
-    index = []
-    for entry in template:
-        if entry[0] == "slice":
-            index.append(slice(*(0 if isinstance(p, tuple) else p for p in entry[1:])) if any(isinstance(p, tuple) for p in entry[1:]) else slice(*entry[1:]))
-        elif entry[0] == "new":
-            index.append(None)
-        elif entry[0] == "const":
-            index.append(entry[1] if entry[1] is not None else 0)
+def _slice_static_length(length: int | None, entry: tuple) -> int | None:
+    """The static length of a sliced axis: exact for a known length and constant bounds,
+    the length itself for ``:`` and ``0::1``, else unknown (OP-INDEX-3)."""
+    if length is not None and all(not isinstance(p, tuple) for p in entry[1:]):
+        return len(range(length)[slice(*entry[1:])])
+    if entry[1] in (None, 0) and entry[2] is None and entry[3] in (None, 1):
+        return length
+    return None
+
+
+def _advanced_static_shape(x: TensorType, template: tuple, index_inputs: list[TensorVariable]) -> tuple:
+    """The static shape of an advanced index (OP-INDEX-3), by numpy's rule: the integer
+    arrays and scalars, and each boolean mask as its ``nonzero()``, broadcast to one block
+    of axes, which replaces them where they stand if they are adjacent, else goes first."""
+    from reference.tensor.shape import constant_value
+
+    out: list[Any] = []  # basic output axes; "block" marks where the advanced block stands
+    parts: list[tuple] = []
+    advanced_at: list[int] = []
+    axis = 0
+    for position, entry in enumerate(template):
+        kind = entry[0]
+        if kind == "new":
+            out.append(1)
+            continue
+        if kind == "slice":
+            out.append(_slice_static_length(x.shape[axis], entry))
+            axis += 1
+            continue
+        advanced_at.append(position)
+        if "block" not in out:
+            out.append("block")
+        variable = index_inputs[entry[1]] if kind != "const" else None
+        if variable is not None and variable.dtype == "bool":
+            mask = constant_value(variable)
+            parts.append((None if mask is None else int(np.count_nonzero(mask)),))
+            axis += variable.ndim
         else:
-            index.append(values[entry[1]] if entry[0] == "array" else int(values[entry[1]].reshape(-1)[0]) if values[entry[1]].size else 0)
-    return tuple(index)
+            parts.append(() if variable is None else variable.type.shape)
+            axis += 1
+    ndim = max(len(p) for p in parts)
+    block: list[int | None] = []
+    for lengths in zip(*((1,) * (ndim - len(p)) + tuple(p) for p in parts), strict=True):
+        known = {n for n in lengths if n is not None and n != 1}
+        if len(known) > 1:
+            raise IndexError(f"shape mismatch: indexing arrays could not be broadcast together ({parts})")
+        block.append(known.pop() if known else 1 if all(n == 1 for n in lengths) else None)
+    adjacent = advanced_at == list(range(advanced_at[0], advanced_at[-1] + 1))
+    at = out.index("block")
+    out.remove("block")
+    at = at if adjacent else 0
+    return tuple(out[:at] + block + out[at:] + list(x.shape[axis:]))
 
 
 def _describe(template: tuple) -> str:
@@ -228,6 +255,17 @@ class Subtensor(Op):
             raise LookupError("index values unknown")
         return [np.empty(shapes[0], dtype=bool)[numpy_index(self.template, tuple(values[1:]))].shape]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The cotangent added into zeros at the indexed places; repeated integer indices
+        accumulate (GRAD-OP-4)."""
+        from reference.tensor.basic import zeros_like
+
+        x, *indices = node.inputs
+        if x.dtype in DISCRETE_DTYPES:
+            return [None] * len(node.inputs)
+        g = IncSubtensor(self.template, False)(zeros_like(x), output_grads[0], *indices)
+        return [g] + [None] * len(indices)
+
 
 def getitem(x: TensorVariable, index: Any) -> TensorVariable:
     """``x[index]`` (OP-INDEX-1)."""
@@ -240,8 +278,8 @@ def getitem(x: TensorVariable, index: Any) -> TensorVariable:
 class IncSubtensor(Op):
     """``x`` with ``x[index]`` replaced by (``set``) or increased by (``inc``) ``y`` (OP-SETSUB-1, -2).
 
-    ``y`` broadcasts to the indexed part and is cast to ``x``'s dtype, which must not lose
-    precision.  With integer-array indices, ``inc`` adds once per occurrence of a repeated
+    ``y`` broadcasts to the indexed part and is cast to ``x``'s dtype (numpy's ``astype``:
+    floats truncate, integers wrap), as in PyTensor.  With integer-array indices, ``inc`` adds once per occurrence of a repeated
     index (numpy's ``add.at``); ``set`` keeps the last write.
     """
 
@@ -258,17 +296,11 @@ class IncSubtensor(Op):
 
     def make_node(self, x: Any, y: Any, *index_inputs: Any) -> Apply:
         x = as_tensor_variable(x)
-        y = as_tensor_variable(y)
-        if upcast(x.dtype, y.dtype) != x.dtype:
-            raise SpecTypeError(
-                "OP-SETSUB-1",
-                f"{self}: cannot write {y.dtype} values into a {x.dtype} tensor without "
-                f"loss; cast y to {x.dtype} first",
-            )
+        y = as_tensor_variable(y)  # any dtype: the values are cast to x's dtype (OP-SETSUB-1)
         indices = [as_tensor_variable(v) for v in index_inputs]
         part = _static_shape(x.type, self.template, indices)
         if y.ndim > len(part):
-            raise SpecValueError("OP-SETSUB-1", f"{self}: y has {y.ndim} axes, the indexed part only {len(part)}")
+            raise SpecTypeError("OP-SETSUB-1", f"{self}: y has {y.ndim} axes, the indexed part only {len(part)}")
         return Apply(self, [x, y, *indices], [x.type])
 
     def perform(self, node: Apply, x: np.ndarray, y: np.ndarray, *indices: np.ndarray) -> np.ndarray:
@@ -295,6 +327,19 @@ class IncSubtensor(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         return [shapes[0]]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """``x`` receives the cotangent (zeroed at the indexed places for ``set``); ``y``
+        receives the indexed part, summed over the axes it was broadcast along (GRAD-OP-4)."""
+        from reference.tensor.elemwise import reduce_to_input
+
+        x, y, *indices = node.inputs
+        gz = output_grads[0]
+        if x.dtype in DISCRETE_DTYPES:
+            return [None] * len(node.inputs)
+        gx = IncSubtensor(self.template, True)(gz, 0, *indices) if self.set_instead_of_inc else gz
+        gy = Subtensor(self.template)(gz, *indices)
+        return [gx, None if y.dtype in DISCRETE_DTYPES else reduce_to_input(gy, y)] + [None] * len(indices)
 
 
 def _incsub(x_part: Any, y: Any, set_instead_of_inc: bool, name: str) -> TensorVariable:

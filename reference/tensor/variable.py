@@ -21,6 +21,9 @@ class TensorVariable(Variable):
     """A variable of :class:`TensorType`, with numpy-like operators and methods."""
 
     type: TensorType
+    #: numpy defers to our operators, so ``np.int64(2) + x`` is ``add(int64 constant, x)``
+    #: (TYPE-LITERAL-1), as in PyTensor.
+    __array_priority__ = 1000
 
     # -- type attributes ------------------------------------------------------------------
     @property
@@ -247,7 +250,11 @@ def constant(x: Any, name: str | None = None, ndim: int | None = None, dtype: An
         raise SpecTypeError("TYPE-LITERAL-1", f"constant() needs a value, got variable {x}")
     chosen = check_dtype(dtype) if dtype is not None else literal_dtype(x)
     try:
-        data = np.asarray(x, dtype=chosen)
+        if dtype is None:
+            data = np.asarray(x, dtype=chosen)
+        else:  # an explicit dtype casts, wrapping out-of-range values as numpy's astype does
+            with np.errstate(all="ignore"):
+                data = np.asarray(x).astype(chosen)
     except (TypeError, ValueError, OverflowError) as error:
         raise SpecTypeError(
             "TYPE-LITERAL-1", f"cannot make a {chosen} constant from {x!r}: {error}"

@@ -70,6 +70,10 @@ class RandomVariable(Op):
             return [(), tuple(shapes[1][1:])]
         return [(), np.broadcast_shapes(*shapes[1:])]
 
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """No gradient: the result does not vary smoothly with the inputs (GRAD-OP-2)."""
+        return [None] * len(node.inputs)
+
 
 def make_random_variable(name: str, rng: Variable, params: tuple, size: Any, dtype: Any,
                          options: tuple = ()) -> tuple[Variable, TensorVariable]:

@@ -1,0 +1,179 @@
+"""The gradient of a loop: backpropagation through time as a reverse loop.
+Spec: spec/4-gradients.rst (GRAD-SCAN-*).
+
+The reverse loop is itself built with :func:`reference.scan` over the stored forward
+steps, so it is a graph like any other and can be differentiated again.  At reverse step
+``t`` (from the last executed step down), with ``pending[r]`` holding what later steps
+already sent back to rows ``t, t-1, ...`` of recurrent output ``r``:
+
+1. the cotangent of ``y_r[t]`` is the outer cotangent of that row plus ``pending[r][0]``;
+2. the step is rebuilt on the stored inputs of step ``t`` and pulled back;
+3. what the pullback gives a tap ``y_r[t+k]`` is added to ``pending[r]`` (shifted one row),
+   what it gives a sequence tap is that step's row of the sequence's gradient, and what
+   it gives a non-sequence is summed.
+
+``truncate_gradient=k`` runs the reverse loop over the last ``min(k, n)`` steps only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reference.errors import SpecValueError
+from reference.graph.basic import Apply, Variable
+from reference.graph.traversal import clone_replace, depends_on
+from reference.graph.type import DISCRETE_DTYPES
+from reference.scan.spec import RecurrentOutput, ScanSpec
+
+
+def _float(variable: Variable) -> bool:
+    return getattr(variable.type, "dtype", "object") not in DISCRETE_DTYPES + ("object",)
+
+
+def _split(spec: ScanSpec, outer: list[Variable]) -> tuple[list, list, list, list]:
+    i = int(spec.n_steps_given)
+    n_seq, n_rec, n_sh = len(spec.sequences), len(spec.recurrent), len(spec.shared_states)
+    sequences = outer[i:i + n_seq]
+    initials = outer[i + n_seq:i + n_seq + n_rec]
+    non_sequences = outer[i + n_seq + n_rec + n_sh:]
+    return sequences, initials, outer[i + n_seq + n_rec:i + n_seq + n_rec + n_sh], non_sequences
+
+
+def forward_windows(spec: ScanSpec, sequences: list[Variable], n: Any) -> list[list[Variable]]:
+    """Symbolic copies of the rows each sequence tap read (SCAN-TAPS-1, SCAN-BACK-1)."""
+    import reference.tensor as pt
+
+    windows = []
+    for seq, value in zip(spec.sequences, sequences, strict=True):
+        available = pt.maximum(0, value.shape[0] - (seq.highest - seq.lowest))
+        per_tap = []
+        for k in seq.taps:
+            window = value[k - seq.lowest: k - seq.lowest + available]
+            if spec.go_backwards:
+                window = window[::-1]
+            per_tap.append(window[:n])
+        windows.append(per_tap)
+    return windows
+
+
+def forward_histories(spec: ScanSpec, initials: list[Variable], traces: list[Variable]) -> list[Variable]:
+    """For each recurrent output, its initial rows followed by its trace."""
+    import reference.tensor as pt
+
+    histories = []
+    recurrent_traces = [t for t, out in zip(traces, spec.outputs, strict=True) if isinstance(out, RecurrentOutput)]
+    for out, initial, trace in zip(spec.recurrent, initials, recurrent_traces, strict=True):
+        rows = initial[:out.depth] if out.multiple_taps else pt.expand_dims(initial, 0)
+        histories.append(pt.concatenate([rows, trace]))
+    return histories
+
+
+def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Variable | None]:
+    """Implements :rule:`GRAD-SCAN-1` .. :rule:`GRAD-SCAN-6`."""
+    import reference.tensor as pt
+    from reference.grad import backprop
+    from reference.scan.basic import scan
+
+    spec: ScanSpec = node.op.spec
+    n_out = len(spec.outputs)
+    traces, trace_grads = node.outputs[:n_out], list(output_grads[:n_out])
+    if any(g is not None for g in output_grads[n_out:]):
+        raise SpecValueError("GRAD-SCAN-7", f"scan {spec.name!r}: gradients through shared variables updated inside the loop are not defined; carry the state through outputs_info instead")
+    if spec.shared_states and depends_on([o.step for o in spec.outputs], [s.inner for s in spec.shared_states]):
+        raise SpecValueError("GRAD-SCAN-7", f"scan {spec.name!r}: its outputs depend on shared variables updated inside the loop (such as random draws); their per-step values are not stored, so the gradient is not defined")
+    sequences, initials, _, non_sequences = _split(spec, list(node.inputs))
+    none = [None] * len(node.inputs)
+    if not traces or all(g is None for g in trace_grads):
+        return none
+
+    n = traces[0].shape[0]                                           # executed steps (GRAD-SCAN-4)
+    k = spec.truncate_gradient
+    m = n if k == -1 else pt.minimum(n, k)                          # GRAD-SCAN-3
+    windows = forward_windows(spec, sequences, n)
+    histories = forward_histories(spec, initials, traces)
+    tap_rows = [[h[out.depth + tap: out.depth + tap + n] for tap in out.taps]
+                for out, h in zip(spec.recurrent, histories, strict=True)]
+    cotangents = [g if g is not None else pt.zeros_like(t) for g, t in zip(trace_grads, traces, strict=True)]
+
+    seq_placeholders = [p for s in spec.sequences for p in s.inner]
+    rec_placeholders = [p for out in spec.recurrent for p in out.inner]
+    flat_windows = [w for per_tap in windows for w in per_tap]
+    flat_rows = [r for per_tap in tap_rows for r in per_tap]
+    diff_seq = [i for i, p in enumerate(seq_placeholders) if _float(p)]
+    diff_ns = [j for j, p in enumerate(spec.non_sequences) if _float(p)]
+    n_rec = len(spec.recurrent)
+
+    def reverse_step(*args: Variable) -> list[Variable]:
+        g = list(args[:n_out])
+        ws = list(args[n_out:n_out + len(flat_windows)])
+        hs = list(args[n_out + len(flat_windows):n_out + len(flat_windows) + len(flat_rows)])
+        rest = list(args[n_out + len(flat_windows) + len(flat_rows):])
+        pending, accumulated, ns = rest[:n_rec], rest[n_rec:n_rec + len(diff_ns)], rest[n_rec + len(diff_ns):]
+        mapping = dict(zip(seq_placeholders, ws, strict=True))
+        mapping.update(zip(rec_placeholders, hs, strict=True))
+        mapping.update(zip(spec.non_sequences, ns, strict=True))
+        steps = clone_replace([out.step for out in spec.outputs], mapping)
+        step_cotangents = []
+        r = 0
+        for o, out in enumerate(spec.outputs):                     # GRAD-SCAN-1 step 1
+            if isinstance(out, RecurrentOutput):
+                step_cotangents.append(g[o] + pending[r][0])
+                r += 1
+            else:
+                step_cotangents.append(g[o])
+        wrt = [ws[i] for i in diff_seq] + hs + [ns[j] for j in diff_ns]
+        grads = backprop(steps, step_cotangents, wrt)             # GRAD-SCAN-1 step 2
+        grads = [pt.zeros_like(v) if gv is None else pt.cast(gv, v.dtype) for gv, v in zip(grads, wrt, strict=True)]
+        g_seq = grads[:len(diff_seq)]
+        g_rec = grads[len(diff_seq):len(diff_seq) + len(hs)]
+        g_ns = grads[len(diff_seq) + len(hs):]
+        new_pending = []
+        position = 0
+        for out, rows in zip(spec.recurrent, pending, strict=True):  # GRAD-SCAN-1 step 3
+            shifted = pt.concatenate([rows[1:], pt.zeros_like(rows[:1])])
+            for tap in out.taps:
+                shifted = pt.inc_subtensor(shifted[-tap - 1], g_rec[position])
+                position += 1
+            new_pending.append(shifted)
+        new_accumulated = [a + gn for a, gn in zip(accumulated, g_ns, strict=True)]
+        return new_pending + new_accumulated + g_seq
+
+    reverse = [x[::-1] for x in cotangents + flat_windows + flat_rows]
+    pending_init = [pt.zeros_like(h[:out.depth]) for out, h in zip(spec.recurrent, histories, strict=True)]
+    acc_init = [pt.zeros_like(non_sequences[j]) for j in diff_ns]
+    n_mapped = len(diff_seq)
+    results = scan(reverse_step, sequences=reverse, outputs_info=pending_init + acc_init + [None] * n_mapped,
+                   non_sequences=non_sequences, n_steps=m, name=f"grad_of_{spec.name}",
+                   return_list=True, return_updates=False)
+    final = [pt.concatenate([pt.expand_dims(init, 0), trace])[-1]
+             for init, trace in zip(pending_init + acc_init, results[:n_rec + len(diff_ns)], strict=True)]
+    pending_final, acc_final = final[:n_rec], final[n_rec:]
+    seq_rows = results[n_rec + len(diff_ns):]
+
+    grads: list[Variable | None] = list(none)
+    base = int(spec.n_steps_given)
+    # sequences: the reverse rows, put back in forward order after n - m zero rows (GRAD-SCAN-2)
+    window_grads = []
+    for row_grads, i in zip(seq_rows, diff_seq, strict=True):
+        forward_rows = row_grads[::-1]
+        window = flat_windows[i]
+        window_grads.append(pt.concatenate([pt.zeros_like(window[:n - m]), forward_rows]))
+    seq_grads = backprop([flat_windows[i] for i in diff_seq], window_grads, sequences) if diff_seq else [None] * len(sequences)
+    for s, gs in enumerate(seq_grads):
+        grads[base + s] = gs
+    # initial states: what reached rows before step 0, only if the reverse loop got there
+    offset = base + len(sequences)
+    for r, (out, initial, rows) in enumerate(zip(spec.recurrent, initials, pending_final, strict=True)):
+        if not _float(initial):
+            continue
+        if out.multiple_taps:
+            value = pt.concatenate([rows[::-1], pt.zeros_like(initial[out.depth:])])
+        else:
+            value = rows[0]
+        if k != -1:
+            value = pt.switch(pt.eq(m, n), value, pt.zeros_like(value))
+        grads[offset + r] = value
+    offset += len(initials) + len(spec.shared_states)
+    for j, g in zip(diff_ns, acc_final, strict=True):              # GRAD-SCAN-5
+        grads[offset + j] = g
+    return grads
