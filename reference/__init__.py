@@ -3,7 +3,7 @@
 Use it as PyTensor: ``import reference as pytensor`` and ``import reference.tensor as pt``.
 """
 
-from reference import tensor
+from reference import printing, tensor
 from reference.compile.function import Function, function
 from reference.config import config
 from reference.errors import (
@@ -36,3 +36,7 @@ from reference import scan  # noqa: E402  (the callable module)
 from reference.scan import foldl, foldr, map, reduce, scan_checkpoints  # noqa: E402, A004
 
 __all__ += ["foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints"]
+
+from reference.explain import explain  # noqa: E402  (KERN-EXPLAIN-1)
+
+__all__ += ["explain"]

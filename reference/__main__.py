@@ -1,4 +1,4 @@
-"""Command line: ``python -m reference demo | info``."""
+"""Command line: ``python -m reference demo | info | bench | trace | survey-pytensor``."""
 
 from __future__ import annotations
 
@@ -29,10 +29,43 @@ def info() -> int:
     print(f"reference {reference.__version__}")
     print(f"python {platform.python_version()}, numpy {np.__version__}")
     print(f"C kernel: {_cloop.kernel_status()}")
+    if _cloop.HAVE_CLOOP:  # KERN-EXACT-3: what the import-time self-check found on this machine
+        from reference._cloop import selfcheck
+
+        print(selfcheck.results().summary())
     return 0
 
 
+def _trace_command(argv: list[str]) -> int:
+    """``trace FILE.py [args]``: run a script, print a per-step table of each loop it ran."""
+    from reference.trace import main as trace_main
+
+    return trace_main(argv)
+
+
+def _bench_command(argv: list[str]) -> int:
+    """``bench [--quick] [--repeat N] [--peers] [--only w1 w2 ...]``: the kernel's benchmarks."""
+    from reference._cloop.bench import main as bench_main
+
+    return bench_main(argv)
+
+
+def _survey_command(argv: list[str]) -> int:
+    """``survey-pytensor [--examples N] [--backends py,numba] [--rst FILE]``."""
+    from reference.interop.survey import main as survey_main
+
+    return survey_main(argv)
+
+
+#: commands that parse their own arguments
+COMMANDS_WITH_ARGUMENTS = {"trace": _trace_command, "survey-pytensor": _survey_command,
+                           "bench": _bench_command}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in COMMANDS_WITH_ARGUMENTS:
+        return COMMANDS_WITH_ARGUMENTS[argv[0]](argv[1:])
     parser = argparse.ArgumentParser(prog="python -m reference")
     parser.add_argument("command", choices=["demo", "info"])
     args = parser.parse_args(argv)

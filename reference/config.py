@@ -1,4 +1,4 @@
-"""Configuration read at graph-construction and compile time.
+"""Configuration read at graph-construction and compile time (GRAPH-CONFIG-1).
 
 Flags can be set in code (``reference.config.floatX = "float32"``), for a block
 (``with reference.config.change_flags(floatX="float32"): ...``) or from the

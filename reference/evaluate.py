@@ -84,11 +84,21 @@ def evaluate_graph(
     return [read(env, variable) for variable in outputs]
 
 
-def evaluate(outputs: Any, inputs: Mapping[Variable, Any] | None = None, *, trace: TraceHook | None = None) -> Any:  # noqa: E501
+def evaluate(outputs: Any, inputs: Mapping[Variable, Any] | None = None, *,
+             trace: TraceHook | bool | None = None, on_step: Any = None) -> Any:
     """Evaluate one variable or a list of them, with ``inputs`` mapping variables to values.
 
     Values are converted to the variables' types as a compiled function converts them.
+    ``trace`` is a per-node hook ``(node, inputs, outputs)``, or ``True`` to return
+    ``(values, Trace)`` with every intermediate value and every loop step;
+    ``on_step(scan_name, t, node, inputs, outputs)`` runs after each node of each loop
+    step (ORACLE-TRACE-1, ORACLE-TRACE-2; :mod:`reference.trace`).
     """
+    if trace is True or on_step is not None:
+        from reference.trace import evaluate_traced
+
+        return evaluate_traced(outputs, inputs, hook=None if trace is True else trace,
+                               on_step=on_step, want_trace=trace is True)
     single = isinstance(outputs, Variable)
     output_list = [outputs] if single else list(outputs)
     env: dict[Variable, Any] = {}

@@ -41,8 +41,9 @@ def backprop(outputs: Sequence[Variable], output_grads: Sequence[Variable | None
     order = toposort(outputs)
     depends: set[int] = set(wrt_ids)
     for node in order:  # which variables depend on wrt (others need no cotangent)
-        if any(id(v) in depends and id(v) not in constant_ids for v in node.inputs):
-            depends.update(id(v) for v in node.outputs)
+        if any(id(v) in depends for v in node.inputs):
+            # a constant does not depend on its inputs, but is itself reached (GRAD-CONST-1)
+            depends.update(id(v) for v in node.outputs if id(v) not in constant_ids)
     pending: dict[int, list[Variable]] = {}
     for output, g in zip(outputs, output_grads, strict=True):
         if g is not None:
@@ -75,6 +76,7 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     not depend on a ``wrt`` variable; ``return_disconnected`` ('zero', 'none') what to
     return for it.  Integer and boolean ``wrt`` get a zero gradient of float dtype.
     """
+    from reference.config import config
     from reference.tensor.basic import ones_like, zeros_like
 
     single = not isinstance(wrt, list | tuple)
@@ -91,10 +93,13 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
         if cost.dtype in DISCRETE_DTYPES:
             raise SpecTypeError("GRAD-API-1", f"cost must have a float dtype, got {cost.dtype}")
         outputs.append(cost)
-        seeds.append(ones_like(cost))
+        given = [g for v, g in (known_grads or {}).items() if v is cost]
+        seeds.append(as_tensor_variable(given[0]) if given else ones_like(cost))  # GRAD-API-2
     elif not known_grads:
         raise SpecValueError("GRAD-API-1", "grad needs a cost or known_grads")
     for variable, g in (known_grads or {}).items():
+        if variable is cost:
+            continue
         outputs.append(variable)
         seeds.append(as_tensor_variable(g))
     if disconnected_inputs not in ("raise", "warn", "ignore"):
@@ -105,7 +110,7 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
         if variable.type.dtype in DISCRETE_DTYPES:  # GRAD-API-4
-            results.append(zeros_like(variable, dtype="float64"))
+            results.append(zeros_like(variable, dtype=config.floatX))
             continue
         if g is None:
             message = f"the cost does not depend on wrt[{i}] ({variable}); pass disconnected_inputs='ignore' to get {'zeros' if return_disconnected == 'zero' else 'None'}"
@@ -117,7 +122,9 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
                 warnings.warn(message, stacklevel=2)
             results.append(zeros_like(variable) if return_disconnected == "zero" else None)
             continue
-        if add_names and isinstance(g, TensorVariable) and g.name is None and variable.name:
-            g.name = f"(d{cost.name if cost is not None and cost.name else 'cost'}/d{variable.name})"
+        if add_names and isinstance(g, TensorVariable) and g.name is None and variable.name and cost is not None and cost.name:
+            g.name = f"(d{cost.name}/d{variable.name})"  # only when both are named, as PyTensor
         results.append(g)
-    return results[0] if single else results
+    if single:
+        return results[0]
+    return tuple(results) if isinstance(wrt, tuple) else results

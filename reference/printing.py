@@ -67,7 +67,8 @@ def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_pr
 def debugprint(obj: Any, file: TextIO | str | None = None, print_type: bool = False) -> str:
     """Print the graph of ``obj`` (a variable, a list of them, or a compiled function) as an
     indented tree with ids; loops are followed by their inner graphs, whose inputs are
-    named by what they hold (``x[t]``, ``h[t-1]``, ``W``) (GRAPH-PRINT-2).  Returns the text."""
+    named by what they hold (``x[t]``, ``h[t-1]``, ``W``) (GRAPH-PRINT-2).  Returns the text;
+    ``file="str"`` returns it without printing, as in PyTensor."""
     from reference.compile.function import Function
 
     if isinstance(obj, Function):

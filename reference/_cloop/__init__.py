@@ -12,7 +12,7 @@ __all__ = ["CLOOP_IMPORT_ERROR", "HAVE_CLOOP", "kernel_status"]
 
 # Must equal CLOOP_ABI_VERSION in kernel.h: a compiled module that reports another
 # version is stale (built from an older kernel.h) and is not used.
-ABI_VERSION = 1
+ABI_VERSION = 3
 
 REBUILD_HINT = (
     "to build it, install a C compiler (e.g. gcc) and reinstall: "

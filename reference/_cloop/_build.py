@@ -9,6 +9,10 @@ and ``pip install -e .`` compile the kernel.  Environment variables read at buil
     False with the reason kept in ``CLOOP_IMPORT_ERROR``.
 ``REFERENCE_CLOOP_DEBUG=1``
     Debug build: ``-O0 -g -DCLOOP_CHECKED`` (bounds checks in the kernel, for gdb).
+``REFERENCE_CLOOP_SANITIZE=1``
+    AddressSanitizer and UndefinedBehaviorSanitizer build (``-fsanitize=address,undefined``,
+    plus the checked build's asserts), for ``tox -e asan``.  Python itself is not
+    instrumented, so the ASan runtime must be preloaded: see ``tox.ini`` [testenv:asan].
 
 The flags keep the kernel's floating point bit-identical to numpy's array loops:
 no contraction into FMA, no fast-math (``-fno-fast-math`` also on the link line, so a
@@ -27,14 +31,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # of every build that setup.py drives.
 SOURCES = [os.path.relpath(os.path.join(HERE, "kernel.c"))]
 HEADER = os.path.relpath(os.path.join(HERE, "kernel.h"))
+OPCODES_HEADER = os.path.relpath(os.path.join(HERE, "opcodes.h"))
 INCLUDE_DIRS = [os.path.relpath(HERE)]
 
-FP_FLAGS = ["-fno-fast-math", "-ffp-contract=off", "-fno-math-errno"]
-if os.environ.get("REFERENCE_CLOOP_DEBUG") == "1":
+# -fwrapv and -fno-strict-aliasing: registers are typed views of raw bytes, and integer
+# opcodes wrap (they compute in unsigned types anyway).  -O3 lets gcc vectorise the
+# elementwise loops; it never reassociates floating point without fast-math.
+FP_FLAGS = ["-fno-fast-math", "-ffp-contract=off", "-fno-math-errno", "-fwrapv",
+            "-fno-strict-aliasing", "-std=gnu11"]
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+            "-fno-omit-frame-pointer"]
+if os.environ.get("REFERENCE_CLOOP_SANITIZE") == "1":
+    COMPILE_ARGS = ["-O1", "-g", "-DCLOOP_CHECKED", *SANITIZE, *FP_FLAGS]
+    LINK_ARGS = ["-fno-fast-math", *SANITIZE]
+elif os.environ.get("REFERENCE_CLOOP_DEBUG") == "1":
     COMPILE_ARGS = ["-O0", "-g", "-DCLOOP_CHECKED", *FP_FLAGS]
+    LINK_ARGS = ["-fno-fast-math"]
 else:
-    COMPILE_ARGS = ["-O2", *FP_FLAGS]
-LINK_ARGS = ["-fno-fast-math"]
+    COMPILE_ARGS = ["-O3", *FP_FLAGS]
+    LINK_ARGS = ["-fno-fast-math"]
 OPTIONAL = os.environ.get("REFERENCE_REQUIRE_CLOOP") != "1"
 
 
@@ -53,7 +68,7 @@ ffibuilder.set_source(
     # source, so the extension is rebuilt instead of an old .so being reused.
     f'/* compiled with: {" ".join(COMPILE_ARGS)} */\n#include "kernel.h"\n',
     sources=SOURCES,
-    depends=[HEADER],
+    depends=[HEADER, OPCODES_HEADER],
     include_dirs=INCLUDE_DIRS,
     libraries=["m"],
     extra_compile_args=COMPILE_ARGS,

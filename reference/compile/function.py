@@ -129,6 +129,9 @@ class Function:
         from reference.scan.storage import plan_storage
 
         self.computed, self.plan = plan_storage(self.outputs + self.update_values)  # SCAN-MEM-1
+        from reference._cloop.dispatch import assign_modes
+
+        self.computed = assign_modes(self.computed, self.mode)  # KERN-MODE-1
         self.order = toposort(self.computed)
         self._check_graph(on_unused_input or "raise")
 
@@ -225,12 +228,23 @@ class Function:
             env[variable] = variable.type.filter(value, argument=label, allow_downcast=self.allow_input_downcast)
         return env
 
-    def __call__(self, *args: Any, trace: TraceHook | None = None, **kwargs: Any) -> Any:
-        """Evaluate outputs and update values, then apply the updates together (FN-UPDATE-3)."""
+    def __call__(self, *args: Any, trace: TraceHook | bool | None = None, on_step: Any = None,
+                 **kwargs: Any) -> Any:
+        """Evaluate outputs and update values, then apply the updates together (FN-UPDATE-3).
+
+        ``trace=True`` returns ``(outputs, Trace)``; ``on_step`` is called after each node
+        of each loop step (ORACLE-TRACE-1, ORACLE-TRACE-2; :mod:`reference.trace`)."""
+        if trace is True or on_step is not None:
+            from reference.trace import call_traced
+
+            return call_traced(self, args, kwargs, hook=None if trace is True else trace,
+                               on_step=on_step, want_trace=trace is True)
         env = self.bind_arguments(args, kwargs)
         results = evaluate_graph(self.computed, env, trace=trace, order=self.order)
         n = len(self.outputs)
-        outputs = [_fresh(value, [*results[n:], *env.values()]) for value in results[:n]]
+        outputs: list[Any] = []
+        for value in results[:n]:  # FN-CALL-1: no output aliases an input, an update or another output
+            outputs.append(_fresh(value, [*results[n:], *env.values(), *outputs]))
         new_values = [target.filter_value(value) for target, value in
                       zip(self.update_targets, results[n:], strict=True)]
         for target, value in zip(self.update_targets, new_values, strict=True):  # FN-UPDATE-3

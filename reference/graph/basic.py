@@ -1,7 +1,7 @@
 """Graph syntax: variables, applications of ops, ops.  Spec: spec/1-graphs.rst (GRAPH-*).
 
 A graph is made of :class:`Variable` objects.  A variable is either a *root* (an input,
-a constant or a shared variable: ``owner is None``) or the ``index``-th output of an
+a constant or a shared variable: ``owner is None``, GRAPH-ROOT-1) or the ``index``-th output of an
 :class:`Apply` node, which applies an :class:`Op` to input variables.
 """
 

@@ -17,7 +17,7 @@ class SharedVariable(Variable):
     """A root whose value is stored in the variable itself (SHARED-VALUE-1).
 
     Compiled functions read the value at the start of each call and may replace it
-    through updates.  ``default_update``, if set, is the update a compiled function
+    through updates; only ``set_value`` and those updates change it (SHARED-UPDATE-1).  ``default_update``, if set, is the update a compiled function
     applies when the caller gives none for this variable (SHARED-UPDATE-2).
     """
 

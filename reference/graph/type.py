@@ -171,8 +171,11 @@ class TensorType:
         if isinstance(value, np.ndarray) and value.dtype == self.numpy_dtype:
             data = value
         elif allow_downcast:
-            with np.errstate(all="ignore"):
-                data = np.asarray(value).astype(self.dtype)  # FN-INPUT-1: a cast, wrapping as numpy does
+            try:
+                with np.errstate(all="ignore"):
+                    data = np.asarray(value).astype(self.dtype)  # FN-INPUT-1: a cast, wrapping as numpy does
+            except (TypeError, ValueError, OverflowError) as error:
+                raise SpecTypeError("FN-INPUT-4", f"{argument}: cannot convert {value!r} to {self}: {error}") from None
         elif isinstance(value, np.ndarray):
             if upcast(self.dtype, value.dtype.name) != self.dtype:
                 raise SpecTypeError(
@@ -210,7 +213,8 @@ def _exact_conversion(value: Any, type_: TensorType, argument: str) -> np.ndarra
     """Convert a non-array value; refuse it if the conversion changes it (FN-INPUT-4)."""
     try:
         natural = np.asarray(value)
-        converted = np.asarray(value, dtype=type_.dtype)
+        with np.errstate(over="ignore"):  # 1e40 into float32 is inf, then refused below
+            converted = np.asarray(value, dtype=type_.dtype)
     except (TypeError, ValueError, OverflowError) as error:
         raise SpecTypeError(
             "FN-INPUT-4", f"{argument}: cannot convert {value!r} to {type_}: {error}"

@@ -103,7 +103,7 @@ def normalize_n_steps(n_steps: Any) -> TensorVariable | None:
     """``n_steps``: None, a non-negative integer, or a symbolic integer scalar (SCAN-STEPS-2)."""
     if n_steps is None:
         return None
-    if isinstance(n_steps, float) and n_steps == int(n_steps):
+    if isinstance(n_steps, float) and n_steps.is_integer():
         n_steps = int(n_steps)
     if isinstance(n_steps, bool) or (not isinstance(n_steps, Variable) and not hasattr(n_steps, "__index__")):
         raise SpecTypeError("SCAN-STEPS-2", f"n_steps must be an integer or an integer scalar variable, got {n_steps!r}")

@@ -161,17 +161,25 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
     seq_grads = backprop([flat_windows[i] for i in diff_seq], window_grads, sequences) if diff_seq else [None] * len(sequences)
     for s, gs in enumerate(seq_grads):
         grads[base + s] = gs
-    # initial states: what reached rows before step 0, only if the reverse loop got there
+    # initial states (GRAD-SCAN-1 step 4): after the last reverse step (t = n - m), row i of
+    # pending holds what the window sent to history row y[n-m-1-i]; the initial rows are
+    # y[-depth] .. y[-1].  With truncation (d = n - m > 0) a window step may still read an
+    # initial row through a tap -j with j > d: those rows keep their gradient, the rest get
+    # zero (GRAD-SCAN-3); a sit-sot initial state (depth 1) gets zero whenever d > 0.
     offset = base + len(sequences)
     for r, (out, initial, rows) in enumerate(zip(spec.recurrent, initials, pending_final, strict=True)):
         if not _float(initial):
             continue
         if out.multiple_taps:
-            value = pt.concatenate([rows[::-1], pt.zeros_like(initial[out.depth:])])
+            value = rows[::-1]                                       # y[n-m-depth] .. y[n-m-1]
+            if k != -1:
+                d = pt.minimum(n - m, out.depth)
+                value = pt.concatenate([pt.zeros_like(value), value])[out.depth - d:2 * out.depth - d]
+            value = pt.concatenate([value, pt.zeros_like(initial[out.depth:])])
         else:
             value = rows[0]
-        if k != -1:
-            value = pt.switch(pt.eq(m, n), value, pt.zeros_like(value))
+            if k != -1:
+                value = pt.switch(pt.eq(m, n), value, pt.zeros_like(value))
         grads[offset + r] = value
     offset += len(initials) + len(spec.shared_states)
     for j, g in zip(diff_ns, acc_final, strict=True):              # GRAD-SCAN-5

@@ -22,30 +22,40 @@ class ScanOp(Op):
     ``keep`` is the storage plan: for each output, ``None`` (keep every row) or how many
     final rows to keep.  It is set by ``function`` only when every reader of the output
     reads within those rows (SCAN-MEM-1).
+
+    ``mode`` is the execution mode, set by ``function`` (KERN-MODE-1): ``"python"`` runs the
+    loop of ``reference.scan.run``; ``"c"`` the C kernel (``reference._cloop``); ``None``
+    the kernel when the step lowers, else Python; ``"check"`` both, compared step by step.
     """
 
     constant_foldable = False
 
-    def __init__(self, spec: ScanSpec, keep: Sequence[int | None] | None = None) -> None:
+    def __init__(self, spec: ScanSpec, keep: Sequence[int | None] | None = None,
+                 mode: str | None = None) -> None:
         self.spec = spec
         self.keep = tuple(keep) if keep is not None else (None,) * len(spec.outputs)
+        self.mode = mode
         self.order = toposort(spec.inner_outputs)
         #: the inner graph's constants, bound once per loop (they never change)
         self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
         self.profile_stats: dict[str, Any] = {"calls": 0, "steps": 0, "seconds": 0.0}
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ScanOp) and other.spec is self.spec and other.keep == self.keep
+        return (isinstance(other, ScanOp) and other.spec is self.spec and other.keep == self.keep
+                and other.mode == self.mode)
 
     def __hash__(self) -> int:
-        return hash((id(self.spec), self.keep))
+        return hash((id(self.spec), self.keep, self.mode))
 
     def __str__(self) -> str:  # SCAN-PRINT-1
         kind = "while_loop=True" if self.spec.condition is not None else "while_loop=False"
         return f"Scan{{{self.spec.name}, {kind}}}"
 
     def with_keep(self, keep: Sequence[int | None]) -> ScanOp:
-        return ScanOp(self.spec, keep)
+        return ScanOp(self.spec, keep, self.mode)
+
+    def with_mode(self, mode: str | None) -> ScanOp:
+        return ScanOp(self.spec, self.keep, mode)
 
     def make_node(self, *outer: Any) -> Apply:
         spec = self.spec
@@ -90,13 +100,19 @@ class ScanOp(Op):
 
     def perform(self, node: Apply, *values: Any) -> list[Any]:
         start = time.perf_counter() if self.spec.profile else 0.0
-        results = run_scan(self.spec, values, order=self.order, keep=self.keep, constants=self.constants)
+        from reference._cloop.dispatch import perform  # KERN-MODE-1: which path runs the loop
+
+        results = perform(self, values)
         if self.spec.profile:
             self.profile_stats["calls"] += 1
             self.profile_stats["seconds"] += time.perf_counter() - start
             if self.spec.outputs:
                 self.profile_stats["steps"] += len(results[0]) if self.keep[0] is None else 0
         return results
+
+    def run_python(self, values: Sequence[Any]) -> list[Any]:
+        """The loop on the Python path (the definition)."""
+        return run_scan(self.spec, values, order=self.order, keep=self.keep, constants=self.constants)
 
     def pullback(self, node: Apply, output_grads: list) -> list:
         """Backpropagation through time, as a reverse loop (GRAD-SCAN-1)."""

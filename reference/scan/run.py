@@ -20,6 +20,7 @@ from reference.errors import SpecIndexError, SpecValueError
 from reference.evaluate import TraceHook, evaluate_graph
 from reference.graph.basic import Apply, Variable
 from reference.scan.spec import MappedOutput, RecurrentOutput, ScanSpec
+from reference.trace import start_trace
 
 
 class NegativeStepsError(SpecValueError, IndexError):
@@ -223,10 +224,12 @@ def run_scan(spec: ScanSpec, values: Sequence[Any], *, order: list[Apply],
     traces = [deque(maxlen=k) if k is not None else [] for k in keep]
     row_shapes = first_row_shapes(spec, outer, None)
     step_outputs = spec.inner_outputs
+    run = start_trace(spec, n_steps)                         # ORACLE-TRACE-3: None unless tracing
     for t in range(n_steps):
         inner = bind_inner(spec, outer, windows, history, state, t, constants)
+        hook = trace if run is None else run.step(t, inner, trace)
         try:
-            step = evaluate_graph(step_outputs, inner, trace=trace, order=order)
+            step = evaluate_graph(step_outputs, inner, trace=hook, order=order)
         except Exception as error:
             error.add_note(f"in step t={t} of scan {spec.name!r}")
             raise

@@ -118,6 +118,15 @@ class Alloc(Op):
         target = tuple(int(n) for n in shape_)
         if any(n < 0 for n in target):
             raise SpecValueError("OP-ALLOC-1", f"alloc: negative length in shape {target}")
+        offset = len(target) - value.ndim
+        for axis, (length, static) in enumerate(zip(value.shape, node.inputs[0].type.shape, strict=True)):
+            if length == 1 and target[offset + axis] != 1 and static != 1:  # as OP-ELEMWISE-2
+                raise SpecValueError(
+                    "OP-ALLOC-1",
+                    f"alloc: runtime broadcasting is not allowed: the value has length 1 on axis {axis} "
+                    f"but its type {node.inputs[0].type} does not mark it broadcastable (target shape "
+                    f"{target}); use pt.specify_broadcastable if broadcasting is intended",
+                )
         try:
             return np.array(np.broadcast_to(value, target))
         except ValueError:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from reference.errors import SpecValueError
+from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
 from reference.graph.type import DISCRETE_DTYPES, TensorType, upcast
 from reference.tensor.variable import as_tensor_variable
@@ -126,7 +126,7 @@ class Elemwise(Op):
 
     def make_node(self, *inputs: Any) -> Apply:
         if len(inputs) != self.scalar_op.nin:
-            raise TypeError(f"{self} takes {self.scalar_op.nin} inputs, got {len(inputs)}")
+            raise SpecTypeError("OP-ELEMWISE-1", f"{self} takes {self.scalar_op.nin} inputs, got {len(inputs)}")
         variables = [as_tensor_variable(x) for x in inputs]
         shape = broadcast_static_shapes([v.type.shape for v in variables], self)
         dtype = self.scalar_op.output_dtype(*(v.dtype for v in variables))

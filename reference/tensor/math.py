@@ -103,7 +103,9 @@ class Pow(ScalarOp):
 
     def grad(self, inputs: list, output: Any, gz: Any) -> list:
         x, y = inputs
-        return [mul(mul(gz, y), pow(x, sub(y, 1))), mul(mul(gz, log(x)), output)]
+        # d/dy x**y = log(x) x**y, taken as 0 at x == 0 (its limit for y > 0), as PyTensor
+        dy = switch(eq(x, 0), 0, mul(mul(gz, log(x)), output))
+        return [mul(mul(gz, y), pow(x, sub(y, 1))), dy]
 
     def output_dtype(self, *dtypes: str) -> str:
         dtype = upcast(*dtypes)
@@ -124,7 +126,9 @@ class Maximum(ScalarOp):
 
     def grad(self, inputs: list, output: Any, gz: Any) -> list:
         x, y = inputs
-        return [mul(gz, eq(output, x)), mul(gz, eq(output, y))]
+        # ties go to x alone (a valid subgradient, as PyTensor); NaN sends gz to y
+        first = ge(x, y)
+        return [mul(gz, first), mul(gz, sub(1, first))]
 
     ufunc = np.maximum
 
@@ -134,7 +138,8 @@ class Minimum(ScalarOp):
 
     def grad(self, inputs: list, output: Any, gz: Any) -> list:
         x, y = inputs
-        return [mul(gz, eq(output, x)), mul(gz, eq(output, y))]
+        first = le(x, y)  # ties go to x alone, as PyTensor
+        return [mul(gz, first), mul(gz, sub(1, first))]
 
     ufunc = np.minimum
 
@@ -200,6 +205,10 @@ class FloatUnary(Unary):
 
     def output_dtype(self, *dtypes: str) -> str:
         return upgrade_to_float(dtypes[0])
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        # cast first: numpy computes exp(int8) in float16, PyTensor in float32 (TYPE-UPCAST-2)
+        return self.ufunc(x.astype(upgrade_to_float(x.dtype.name), copy=False))
 
 
 class Exp(FloatUnary):
@@ -437,7 +446,10 @@ class Bitwise(ScalarOp):
             raise SpecTypeError(
                 "OP-LOGIC-1", f"{self} needs all-integer or all-bool inputs, got {', '.join(dtypes)}"
             )
-        return upcast(*dtypes)
+        dtype = upcast(*dtypes)
+        if dtype not in DISCRETE_DTYPES:  # a signed integer with uint64 upcasts to float64
+            raise SpecTypeError("OP-LOGIC-1", f"{self}: {', '.join(dtypes)} have no common integer dtype")
+        return dtype
 
 
 class And(Bitwise):

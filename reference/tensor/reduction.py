@@ -30,7 +30,7 @@ def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     """``None`` means every axis; negative axes count from the end (OP-REDUCE-1)."""
     if axis is None:
         return tuple(range(ndim))
-    axes = [axis] if isinstance(axis, int | np.integer) else list(axis)
+    axes = [axis] if isinstance(axis, int | np.integer | TensorVariable) else list(axis)
     result = []
     for a in axes:
         if isinstance(a, TensorVariable):

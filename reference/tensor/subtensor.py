@@ -70,6 +70,8 @@ def build_template(ndim: int, index: Any) -> tuple[tuple, list[TensorVariable]]:
             template.append(("new",))
         elif isinstance(item, slice):
             template.append(("slice", *(_slice_part(p, inputs) for p in (item.start, item.stop, item.step))))
+            if template[-1][3] == 0:
+                raise SpecValueError("OP-INDEX-2", "slice step cannot be zero")
         elif isinstance(item, bool):
             raise SpecTypeError("OP-INDEX-1", "a Python bool is not a valid index")
         elif isinstance(item, int | np.integer):
@@ -270,9 +272,7 @@ class Subtensor(Op):
 def getitem(x: TensorVariable, index: Any) -> TensorVariable:
     """``x[index]`` (OP-INDEX-1)."""
     template, inputs = build_template(x.ndim, index)
-    if template and all(e == ("slice", None, None, None) for e in template):
-        return x
-    return Subtensor(template)(x, *inputs)
+    return Subtensor(template)(x, *inputs)  # x[:] too: set_subtensor(x[:], y) needs the node
 
 
 class IncSubtensor(Op):

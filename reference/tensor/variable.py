@@ -251,7 +251,8 @@ def constant(x: Any, name: str | None = None, ndim: int | None = None, dtype: An
     chosen = check_dtype(dtype) if dtype is not None else literal_dtype(x)
     try:
         if dtype is None:
-            data = np.asarray(x, dtype=chosen)
+            with np.errstate(over="ignore"):  # floatX=float32: 1e40 is inf, as in PyTensor
+                data = np.asarray(x, dtype=chosen)
         else:  # an explicit dtype casts, wrapping out-of-range values as numpy's astype does
             with np.errstate(all="ignore"):
                 data = np.asarray(x).astype(chosen)

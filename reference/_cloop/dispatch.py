@@ -1,0 +1,256 @@
+"""Which path runs a scan, and running it.  Spec: spec/5-kernel.rst (KERN-MODE-*, KERN-FALL-*).
+
+``ScanOp.perform`` calls :func:`perform` for every mode but ``"python"``:
+
+* ``None`` (the default): the kernel if the step lowers for this call's signature, else
+  the Python path; the choice is made per scan and per signature, never per step;
+* ``"c"``: the kernel, or :class:`KernelUnavailable` naming what could not be lowered;
+* ``"check"``: both paths, compared at every step; :class:`KernelMismatch` names the first
+  differing step and output (PyTensor's DebugMode, for loops).
+
+The decision and its reason are kept on the op (``op.kernel_decisions``) for
+:func:`reference.explain`.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from reference._cloop.tape import Unsupported
+from reference.errors import SpecError
+
+MODES = (None, "python", "c", "check")
+
+
+class KernelUnavailable(SpecError, RuntimeError):
+    """``mode="c"`` and the scan cannot run on the kernel (KERN-MODE-2)."""
+
+
+class KernelMismatch(SpecError, AssertionError):
+    """``mode="check"``: the kernel and the Python path differ (KERN-MODE-4)."""
+
+
+@dataclass
+class Decision:
+    """What ran a scan for one signature: ``path`` is ``"c"`` or ``"python"``."""
+
+    path: str
+    reason: str
+    program: Any = None
+
+
+def normalize_mode(mode: Any) -> str | None:
+    """A function's mode for its loops: None (auto), "python", "c" or "check"."""
+    if mode in (None, "FAST_RUN", "FAST_COMPILE"):
+        return None
+    if mode == "DebugMode":
+        return "check"
+    if mode in MODES:
+        return mode
+    raise ValueError(f"unknown mode {mode!r}")
+
+
+def _cache(op: Any) -> dict:
+    cache = op.__dict__.get("_kernel_cache")
+    if cache is None:
+        cache = op.__dict__["_kernel_cache"] = {}
+    return cache
+
+
+def decisions(op: Any) -> dict:
+    return op.__dict__.setdefault("kernel_decisions", {})
+
+
+def compiled_for(op: Any, prep: Any) -> Any:
+    """The compiled program of ``op`` for this call's signature (cached), or raise
+    Unsupported (KERN-FALL-1)."""
+    from reference import _cloop
+    from reference._cloop import lower, runtime, selfcheck
+
+    if os.environ.get("REFERENCE_NO_CLOOP") == "1":
+        raise Unsupported("REFERENCE_NO_CLOOP=1 is set")
+    if not _cloop.HAVE_CLOOP:
+        raise Unsupported(f"the C kernel is not built ({_cloop.CLOOP_IMPORT_ERROR})")
+    errors = np.geterr()
+    if any(errors[k] in ("raise", "call") for k in errors):
+        raise Unsupported("numpy's error state raises on floating-point errors (np.seterr); "
+                          "the kernel does not report them")
+    selfcheck.results()  # the import-time self-check, once per process (KERN-EXACT-3)
+    key = lower.signature(op.spec, prep.outer, op.keep)
+    cache = _cache(op)
+    hit = cache.get(key)
+    if isinstance(hit, Unsupported):
+        raise hit
+    if hit is None:
+        try:
+            program = lower.lower(op.spec, op.order, prep.outer, tuple(op.keep))
+            hit = runtime.Compiled(program)
+        except Unsupported as error:
+            if not getattr(error, "value_dependent", False):
+                cache[key] = error
+            raise
+        cache[key] = hit
+    return hit
+
+
+_FORCED: ContextVar[str | None] = ContextVar("reference_scan_mode", default=None)
+
+
+def assign_modes(outputs: list, mode: Any) -> list:
+    """Rebuild the outer graph's loops with the function's mode (KERN-MODE-1); with the
+    default mode, a loop keeps the ``mode=`` given to ``scan`` if it names one of ours."""
+    from reference.graph.traversal import clone_replace, toposort
+    from reference.scan.op import ScanOp
+
+    mode = normalize_mode(mode)
+    replace = {}
+    for node in toposort(outputs):
+        if not isinstance(node.op, ScanOp):
+            continue
+        wanted = mode if mode is not None else (node.op.spec.mode if node.op.spec.mode in MODES else None)
+        if wanted != node.op.mode:
+            rebuilt = node.op.with_mode(wanted).make_node(*node.inputs)
+            replace.update(zip(node.outputs, rebuilt.outputs, strict=True))
+    return clone_replace(outputs, replace) if replace else outputs
+
+
+def perform(op: Any, values: Any) -> list:
+    """Run ``op`` (a ScanOp) on ``values`` in ``op.mode`` (KERN-MODE-1 .. KERN-MODE-4).
+
+    A loop running on the Python path runs the loops in its step on the Python path too
+    (``mode="python"`` never uses the kernel)."""
+    from reference._cloop import runtime
+
+    mode = op.mode if _FORCED.get() is None else _FORCED.get()
+    if mode == "python":
+        return _python(op, values)
+    if mode == "check":
+        return check(op, values)
+    try:
+        prep = runtime.prologue(op.spec, values)
+    except Exception:  # noqa: BLE001 - let the Python path raise it, exactly (KERN-FALL-2)
+        return _python(op, values)
+    try:
+        if _tracing():
+            raise Unsupported("a trace is being recorded (reference.trace): the Python path records it")
+        compiled = compiled_for(op, prep)
+    except Unsupported as error:
+        decisions(op)["last"] = Decision("python", str(error))
+        if mode == "c":
+            raise KernelUnavailable(
+                "KERN-MODE-2", f"scan {op.spec.name!r} cannot run on the C kernel: {error}") from None
+        return _python(op, values)
+    decisions(op)["last"] = Decision("c", "the step lowers to the kernel", compiled.program)
+    return runtime.run_compiled(compiled, op.spec, prep)
+
+
+def _python(op: Any, values: Any) -> list:
+    token = _FORCED.set("python")
+    try:
+        return op.run_python(values)
+    finally:
+        _FORCED.reset(token)
+
+
+def _tracing() -> bool:
+    try:
+        from reference.trace import active_tracer
+    except ImportError:
+        return False
+    return active_tracer() is not None
+
+
+# -- check mode ----------------------------------------------------------------------------
+def python_steps(op: Any, values: Any) -> tuple[list[list], list]:
+    """The Python path's value of every output (and shared state) at every step, with
+    run.py's functions in run_scan's order."""
+    import inspect
+
+    from reference.evaluate import evaluate_graph
+    from reference.scan import run
+
+    spec, order = op.spec, op.order
+    extra = {}
+    if "constants" in inspect.signature(run.bind_inner).parameters:
+        extra["constants"] = getattr(op, "constants", None)
+
+    outer = run.split_outer(spec, values)
+    n_steps = run.trip_count(spec, outer)
+    windows = run.sequence_windows(spec, outer, n_steps)
+    history = run.init_history(spec, outer)
+    state = list(outer.shared)
+    traces: list[list] = [[] for _ in spec.outputs]
+    row_shapes = run.first_row_shapes(spec, outer, None)
+    steps: list[list] = []
+    for t in range(n_steps):
+        inner = run.bind_inner(spec, outer, windows, history, state, t, **extra)
+        step = evaluate_graph(spec.inner_outputs, inner, order=order)
+        run.store_step(spec, step, history, traces, state, row_shapes, t)
+        steps.append(list(step[:len(spec.outputs) + len(spec.shared_states)]))
+        if run.stop_requested(spec, step):
+            break
+    return steps, state
+
+
+def same_bits(a: Any, b: Any) -> bool:
+    """Equal dtype, shape and bits; NaNs compared as a class (KERN-EXACT-1)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.tobytes() == b.tobytes():
+        return True
+    if a.dtype.kind in "fc":
+        nan_a, nan_b = np.isnan(a), np.isnan(b)
+        if not np.array_equal(nan_a, nan_b):
+            return False
+        a, b = np.where(nan_a, 0, a), np.where(nan_b, 0, b)
+        width = {2: np.uint16, 4: np.uint32, 8: np.uint64}[a.dtype.itemsize]
+        return bool(np.array_equal(np.ascontiguousarray(a).view(width), np.ascontiguousarray(b).view(width)))
+    return bool(np.array_equal(a, b))
+
+
+def check(op: Any, values: Any) -> list:
+    """Run both paths; raise KernelMismatch at the first step and output that differ
+    (KERN-MODE-4).  Returns the Python path's results."""
+    from reference._cloop import runtime
+
+    spec = op.spec
+    expected = _python(op, values)
+    full = op.__dict__.get("_check_full")
+    if full is None:  # the same loop keeping every row, to compare every step
+        full = op.__dict__["_check_full"] = op.with_keep((None,) * len(spec.outputs)).with_mode(None)
+    try:
+        prep = runtime.prologue(spec, values)
+        compiled = compiled_for(full, prep)
+    except Unsupported as error:
+        decisions(op)["last"] = Decision("python", f"check mode: not compared ({error})")
+        return expected
+    got = runtime.run_compiled(compiled, spec, prep)
+    steps, _ = python_steps(op, values)
+    names = [o.name for o in spec.outputs]
+    n_out = len(spec.outputs)
+    n_c = got[0].shape[0] if n_out else None
+    for t, step in enumerate(steps):
+        for o in range(n_out):
+            if n_c is not None and t >= n_c:
+                raise KernelMismatch("KERN-MODE-4", f"scan {spec.name!r}: the C path stopped after {n_c} "
+                                     f"steps, the Python path ran step {t}")
+            if not same_bits(got[o][t], step[o]):
+                raise KernelMismatch(
+                    "KERN-MODE-4",
+                    f"scan {spec.name!r}: step {t}, output {o} ({names[o]}) differs: C path "
+                    f"{got[o][t]!r}, Python path {step[o]!r}")
+    if n_c is not None and n_c != len(steps):
+        raise KernelMismatch("KERN-MODE-4", f"scan {spec.name!r}: the C path ran {n_c} steps, the "
+                             f"Python path {len(steps)}")
+    for i, state in enumerate(spec.shared_states):
+        if not same_bits(got[n_out + i], expected[n_out + i]):
+            raise KernelMismatch("KERN-MODE-4", f"scan {spec.name!r}: the final value of shared "
+                                 f"variable {state.variable} differs")
+    decisions(op)["last"] = Decision("check", "both paths ran and agree at every step", compiled.program)
+    return expected
