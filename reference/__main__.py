@@ -28,7 +28,7 @@ def info() -> int:
 
     print(f"reference {reference.__version__}")
     print(f"python {platform.python_version()}, numpy {np.__version__}")
-    print(f"C kernel: {_cloop.kernel_status()}")
+    print(_cloop.kernel_status())
     if _cloop.HAVE_CLOOP:  # KERN-EXACT-3: what the import-time self-check found on this machine
         from reference._cloop import selfcheck
 

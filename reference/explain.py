@@ -75,8 +75,15 @@ def static_blockers(spec: Any) -> list[str]:
                SpecifyShape, Shape, Alloc, MakeVector)
     scalar_ok = set(UFUNC_OF) | set(SCIPY_OF) | {tm.Identity, tm.Cast, tm.Switch, tm.Clip}
     blockers = []
+    # only nodes that depend on the step need a lowering: the others run before the loop
+    varying = {id(v) for s in spec.sequences for v in s.inner}
+    varying |= {id(v) for o in spec.recurrent for v in o.inner}
+    varying |= {id(s.inner) for s in spec.shared_states}
     for node in toposort(spec.inner_outputs):
         op = node.op
+        if not any(id(v) in varying for v in node.inputs) and getattr(op, "constant_foldable", True):
+            continue
+        varying |= {id(v) for v in node.outputs}
         if isinstance(op, ScanOp):
             blockers.append(f"{op} (a loop in the step)")
         elif not getattr(op, "constant_foldable", True):

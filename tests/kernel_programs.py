@@ -74,8 +74,12 @@ def array_of(dtype: str, shape: tuple, wild: bool) -> st.SearchStrategy:
 class Builder:
     """Random step expressions over a pool of typed variables."""
 
-    def __init__(self, draw: Any, n: int, m: int, pool: list[Var]) -> None:
+    ELEMENTWISE = ["leaf", "unary", "binary", "binary", "compare", "switch", "cast", "clip"]
+    ANY = ELEMENTWISE + ["reduce", "dot", "index", "setsub", "shuffle"]
+
+    def __init__(self, draw: Any, n: int, m: int, pool: list[Var], elementwise: bool = False) -> None:
         self.draw, self.n, self.m, self.pool = draw, n, m, pool
+        self.choices = self.ELEMENTWISE if elementwise else self.ANY
 
     def shape(self, kind: str) -> tuple:
         return {"s": (), "v": (self.n,), "m": (self.m, self.n)}[kind]
@@ -92,8 +96,7 @@ class Builder:
         draw = self.draw
         if depth <= 0:
             return self.leaf()
-        choice = draw(st.sampled_from(["leaf", "unary", "binary", "binary", "compare", "switch",
-                                       "cast", "reduce", "dot", "index", "setsub", "shuffle", "clip"]))
+        choice = draw(st.sampled_from(self.choices))
         try:
             return getattr(self, f"make_{choice}")(depth)
         except (SpecError, TypeError, ValueError, IndexError):
@@ -347,4 +350,57 @@ def scan_cases(draw: Any, max_depth: int = 4) -> ScanCase:
     case.description = (f"n={n} m={m} seqs={seq_specs} rec={rec_specs} mapped={mapped_specs} "
                         f"nonseq={nonseq_specs} shared={shared_spec} back={go_backwards} "
                         f"until={use_until} n_steps={n_steps}")
+    return case
+
+
+@st.composite
+def map_cases(draw: Any, max_depth: int = 4) -> ScanCase:
+    """Loops that only map sequences elementwise (every output mapped, no shared state, no
+    until): the kernel may run them in blocks of steps (KERN-BIND-3)."""
+    n = draw(st.sampled_from([1, 2, 3, 9]))
+    m = draw(st.sampled_from([2, 3]))
+    kind = draw(st.sampled_from(["s", "v", "m"]))
+    wild = draw(st.booleans())
+    shape = {"s": (), "v": (n,), "m": (m, n)}[kind]
+    case = ScanCase()
+    pool_specs: list[tuple[str, str]] = []
+    sequences = []
+    for i in range(draw(st.integers(1, 2))):
+        dtype = draw(st.sampled_from(DTYPES))
+        taps = draw(st.lists(st.integers(-2, 2), min_size=1, max_size=2, unique=True))
+        var = pt.tensor(dtype, (None, *shape), name=f"seq{i}")
+        case.inputs.append(var)
+        case.values.append(draw(array_of(dtype, (draw(st.integers(0, 14)), *shape), wild)))
+        sequences.append(dict(input=var, taps=taps))
+        pool_specs += [(dtype, kind)] * len(taps)
+    nonseqs = []
+    for i in range(draw(st.integers(0, 1))):
+        dtype = draw(st.sampled_from(DTYPES))
+        var = pt.tensor(dtype, shape, name=f"ns{i}")
+        case.inputs.append(var)
+        case.values.append(draw(array_of(dtype, shape, wild)))
+        nonseqs.append(var)
+        pool_specs.append((dtype, kind))
+    targets = [draw(st.sampled_from(DTYPES)) for _ in range(draw(st.integers(1, 2)))]
+    depth = draw(st.integers(1, max_depth))
+
+    def step(*args: Any) -> Any:
+        pool = [Var(a, d, k) for a, (d, k) in zip(args, pool_specs, strict=True)]
+        builder = Builder(draw, n, m, pool, elementwise=True)
+        outs = []
+        for dtype in targets:
+            x = builder.expr(depth)
+            var = x.var if x.kind == kind else x.var + pt.zeros(shape, dtype=x.var.dtype)
+            outs.append(pt.cast(var, dtype))
+        return outs
+
+    outs, _ = pytensor.scan(step, sequences=sequences, non_sequences=nonseqs,
+                            go_backwards=draw(st.booleans()), return_list=True)
+    case.full_outputs = list(outs)
+    reads = []
+    for out in outs:
+        how = draw(st.sampled_from(["all", "last", "tail"]))
+        reads.append(out[-3:] if how == "tail" else out[-1:] if how == "last" else out)
+    case.outputs = reads
+    case.description = f"map n={n} m={m} kind={kind} seqs={len(sequences)} targets={targets}"
     return case

@@ -14,12 +14,13 @@ import warnings
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from kernel_programs import map_cases, scan_cases
 
 import reference as pytensor
-from reference._cloop import HAVE_CLOOP, dispatch
+from reference._cloop import HAVE_CLOOP, dispatch, runtime
 from reference.graph.traversal import toposort
 from reference.scan.op import ScanOp
-from tests.kernel_programs import scan_cases
 
 pytestmark = [
     pytest.mark.skipif(not HAVE_CLOOP, reason="_cloop not built"),
@@ -50,6 +51,10 @@ def kernel_paths(fn) -> list[str]:
         if isinstance(node.op, ScanOp):
             decision = dispatch.decisions(node.op).get("last")
             paths.append("unknown" if decision is None else decision.path)
+            if decision is not None and decision.path in ("c", "check") and \
+                    any(isinstance(v, runtime.Compiled) and v.program.block
+                        for v in node.op.__dict__.get("_kernel_cache", {}).values()):
+                event("a map ran in blocks")
             if decision is not None and decision.path == "python":
                 event(f"fallback: {decision.reason[:60]}")
     return paths
@@ -57,10 +62,19 @@ def kernel_paths(fn) -> list[str]:
 
 @pytest.mark.rule("KERN-EXACT-1")
 @pytest.mark.rule("KERN-MODE-4")
+@pytest.mark.rule("KERN-BIND-3")
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                 HealthCheck.filter_too_much])
-@given(scan_cases())
-def test_kern_exact_1__c_path_equals_python_path_at_every_step(case):
+@given(scan_cases(), st.sampled_from([2, 3, runtime.BLOCK_ROWS]))
+def test_kern_exact_1__c_path_equals_python_path_at_every_step(case, block_rows):
+    saved, runtime.BLOCK_ROWS = runtime.BLOCK_ROWS, block_rows  # maps run in blocks of 2 or 3 rows
+    try:
+        check_case(case)
+    finally:
+        runtime.BLOCK_ROWS = saved
+
+
+def check_case(case):
     python = pytensor.function(case.inputs, case.outputs, updates=case.updates, mode="python",
                                on_unused_input="ignore")
     auto = pytensor.function(case.inputs, case.outputs, updates=case.updates,
@@ -81,3 +95,16 @@ def test_kern_exact_1__c_path_equals_python_path_at_every_step(case):
     if checked[0] == "raised":
         assert not issubclass(checked[1], dispatch.KernelMismatch), (case.description, checked)
     kernel_paths(check)
+
+
+@pytest.mark.rule("KERN-BIND-3")
+@pytest.mark.rule("KERN-EXACT-1")
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                HealthCheck.filter_too_much])
+@given(map_cases(), st.sampled_from([2, 3, 5]))
+def test_kern_bind_3__maps_in_blocks_equal_the_python_path(case, block_rows):
+    saved, runtime.BLOCK_ROWS = runtime.BLOCK_ROWS, block_rows
+    try:
+        check_case(case)
+    finally:
+        runtime.BLOCK_ROWS = saved

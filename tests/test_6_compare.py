@@ -183,7 +183,7 @@ def test_oracle_report_3__one_line_then_details():
     assert any(line.startswith("rule: SCAN-INIT-1") for line in details)
     assert details[-1].startswith("reference ")
     ok = compare(numpy_rnn, [hs, cost], inputs)
-    assert ok.summary() == "all 2 output(s) match the reference (ulp policy)"
+    assert ok.summary() == "all 2 output(s) match the reference (policy: ulp)"
 
 
 # -- ORACLE-TOL --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from hypothesis import find, given, note
 
 import reference as pytensor
 from reference.testing import assert_matches
-from reference.testing.strategies import ScanProgram, scan_programs
+from reference.testing.strategies import Output, ScanProgram, Sequence, scan_programs
 
 
 @pytest.mark.rule("ORACLE-STRAT-1")
@@ -52,9 +52,13 @@ def test_oracle_strat_1__shrinks_to_small_programs():
 
 @pytest.mark.rule("ORACLE-STRAT-2")
 def test_oracle_strat_2__one_source_for_both_libraries():
-    program = find(scan_programs(dtypes=("float32",)),
-                   lambda p: p.until is not None and p.go_backwards and len(p.sequences[0].taps) > 1
-                   and p.n_steps_symbolic)
+    f32 = lambda values: np.asarray(values, dtype="float32")  # noqa: E731
+    program = ScanProgram(
+        dtype="float32", row_shape=(2,),
+        sequences=(Sequence("x0", (1, -1), f32([[1, 2], [3, 4], [5, 6], [7, 8]])),),
+        outputs=(Output("h0", (-1,), f32([0, 0]), (1.0, 0.5, -1.0), 0.25, "tanh"),
+                 Output("y1", (), None, (2.0, 0.0, 1.0), 0.0, "id")),
+        non_sequences=(), n_steps=2, n_steps_symbolic=True, go_backwards=True, until=1.0)
     source = program.graph_source()
     assert "until(" in source and "go_backwards=True" in source and "n_steps=n" in source
     assert "import" not in source

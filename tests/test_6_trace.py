@@ -189,3 +189,25 @@ def test_oracle_trace_3__zero_step_runs_are_recorded():
     assert value.shape == (0,)
     assert len(trace.runs) == 1 and trace.runs[0].n_steps == 0 and len(trace.runs[0]) == 0
     assert "0 step(s) executed of 0" in trace.table()
+
+
+@pytest.mark.rule("ORACLE-TRACE-3")
+def test_oracle_trace_3__trace_command_prints_a_table_per_loop(tmp_path, capsys):
+    from reference.__main__ import main
+
+    script = tmp_path / "loop.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import reference as pytensor\n"
+        "import reference.tensor as pt\n"
+        "x = pt.vector('x')\n"
+        "ys = pytensor.scan(lambda a: a * 2, sequences=x, return_updates=False)\n"
+        "print(pytensor.function([x], ys)(np.arange(3.0)))\n"
+    )
+    assert main(["trace", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "[0. 2. 4.]" in out
+    assert "== 1 loop run(s) traced in" in out
+    assert "scan 'scan_fn': 3 step(s) executed of 3" in out
+    assert main(["trace", "--all", str(script)]) == 0
+    assert "Mul" in capsys.readouterr().out

@@ -4,11 +4,17 @@ This module is the only importer of the compiled ``_kernel``; the rest of the pa
 asks ``HAVE_CLOOP`` and never touches ``ffi``/``lib`` directly.  Importing never fails and
 never warns: without the kernel, ``HAVE_CLOOP`` is False, ``CLOOP_IMPORT_ERROR`` says why,
 and the pure-Python path is used.
+
+The modules (spec/5-kernel.rst): ``opcodes`` (the instruction set, source of the C enum),
+``tape`` (programs and ``disassemble``), ``lower`` (step graph to program), ``validate``
+(the checks before every call), ``pointers`` (numpy's loops and BLAS), ``selfcheck``,
+``runtime`` (running a program), ``dispatch`` (which path runs a loop), ``mirror`` (the
+loop in Python, ``first_divergence``) and ``bench``.
 """
 
 from typing import Any
 
-__all__ = ["CLOOP_IMPORT_ERROR", "HAVE_CLOOP", "kernel_status"]
+__all__ = ["CLOOP_IMPORT_ERROR", "HAVE_CLOOP", "disassemble", "kernel_status"]
 
 # Must equal CLOOP_ABI_VERSION in kernel.h: a compiled module that reports another
 # version is stale (built from an older kernel.h) and is not used.
@@ -36,6 +42,13 @@ else:
         ffi = lib = None
 
 HAVE_CLOOP: bool = CLOOP_IMPORT_ERROR is None
+
+
+def disassemble(program: Any) -> str:
+    """A lowered program, readably (``reference._cloop.tape.disassemble``)."""
+    from reference._cloop.tape import disassemble as _disassemble
+
+    return _disassemble(program)
 
 
 def kernel_status() -> str:

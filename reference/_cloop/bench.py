@@ -303,14 +303,14 @@ def median_seconds(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
-def fixed_cost(repeat: int) -> float:
+def fixed_cost(repeat: int, mode: str | None = None) -> float:
     """Seconds to call a compiled function holding one scan of one scalar step."""
     import reference as pytensor
     import reference.tensor as pt
 
     x = pt.dscalar("x")
     y, _ = pytensor.scan(lambda h: h + 1.0, outputs_info=x, n_steps=1)
-    f = pytensor.function([x], y[-1])
+    f = pytensor.function([x], y[-1], mode=mode)
     f(0.0)
     times = []
     for _ in range(repeat):
@@ -359,8 +359,8 @@ def run(quick: bool = False, repeat: int = 5, peers: bool = False, peers_python:
         table[key] = row
         print(_format_row(key, title, row), file=out, flush=True)
     cost = fixed_cost(repeat)
-    print(f"fixed cost of calling a compiled function holding one scan (1 step): {cost * 1e6:.1f} us",
-          file=out)
+    print(f"fixed cost of calling a compiled function holding one scan (1 step): {cost * 1e6:.1f} us"
+          f" (Python path: {fixed_cost(repeat, 'python') * 1e6:.1f} us)", file=out)
     result = {"workloads": table, "fixed_cost_s": cost}
     if peers:
         result["peers"] = run_peers(peers_python or "/work/venvs/pt/bin/python", quick, out)
@@ -389,7 +389,9 @@ import numpy as np
 import pytensor, pytensor.tensor as pt
 quick = sys.argv[1] == "1"
 mode_name = sys.argv[2]
-mode = {"numba": "NUMBA", "c": "FAST_RUN"}[mode_name]
+from pytensor.compile.mode import Mode
+mode = {"numba": Mode(linker="numba", optimizer="fast_run"),
+        "c": Mode(linker="cvm", optimizer="fast_run")}[mode_name]
 def med(fn, r=3):
     fn(); ts = []
     for _ in range(r):

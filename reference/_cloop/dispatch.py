@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from reference import _cloop
+from reference._cloop import lower, runtime, selfcheck, validate
 from reference._cloop.tape import Unsupported
 from reference.errors import SpecError
 
@@ -69,9 +71,6 @@ def decisions(op: Any) -> dict:
 def compiled_for(op: Any, prep: Any) -> Any:
     """The compiled program of ``op`` for this call's signature (cached), or raise
     Unsupported (KERN-FALL-1)."""
-    from reference import _cloop
-    from reference._cloop import lower, runtime, selfcheck
-
     if os.environ.get("REFERENCE_NO_CLOOP") == "1":
         raise Unsupported("REFERENCE_NO_CLOOP=1 is set")
     if not _cloop.HAVE_CLOOP:
@@ -83,13 +82,19 @@ def compiled_for(op: Any, prep: Any) -> Any:
     selfcheck.results()  # the import-time self-check, once per process (KERN-EXACT-3)
     key = lower.signature(op.spec, prep.outer, op.keep)
     cache = _cache(op)
+    if len(cache) > 64:  # many signatures (dtypes, shapes): keep memory bounded
+        cache.clear()
     hit = cache.get(key)
     if isinstance(hit, Unsupported):
         raise hit
     if hit is None:
         try:
             program = lower.lower(op.spec, op.order, prep.outer, tuple(op.keep))
-            hit = runtime.Compiled(program)
+            try:
+                hit = runtime.Compiled(program)
+            except validate.InvalidProgram as error:  # a lowering bug: never run it
+                raise Unsupported(f"internal error, the lowered program is invalid: {error}") from None
+            hit.prepare(op.spec)
         except Unsupported as error:
             if not getattr(error, "value_dependent", False):
                 cache[key] = error
@@ -119,18 +124,61 @@ def assign_modes(outputs: list, mode: Any) -> list:
     return clone_replace(outputs, replace) if replace else outputs
 
 
+def blocked_for(op: Any, prep: Any, compiled: Any) -> Any:
+    """The blocked program of a map (KERN-BIND-3), or None when the loop is not a map, its
+    step is not elementwise, or it is too short to gain from blocks."""
+    if not lower.blockable(op.spec):
+        return None
+    block = runtime.block_rows(compiled.program)
+    if block < 2 or prep.n_steps < 2 * block:
+        return None
+    key = ("block", block, lower.signature(op.spec, prep.outer, op.keep))
+    cache = _cache(op)
+    if key not in cache:
+        try:
+            program = lower.lower(op.spec, op.order, prep.outer, tuple(op.keep), block)
+            cache[key] = runtime.Compiled(program)
+            cache[key].prepare(op.spec)
+        except (Unsupported, validate.InvalidProgram):
+            cache[key] = None
+    return cache[key]
+
+
+def run_kernel(op: Any, prep: Any, compiled: Any) -> list:
+    """The loop on the kernel: in blocks if it is a map that allows it, else step by step."""
+    blocked = blocked_for(op, prep, compiled)
+    if blocked is not None:
+        return runtime.run_blocked(blocked, compiled, op.spec, prep)
+    return runtime.run_compiled(compiled, op.spec, prep)
+
+
 def perform(op: Any, values: Any) -> list:
     """Run ``op`` (a ScanOp) on ``values`` in ``op.mode`` (KERN-MODE-1 .. KERN-MODE-4).
 
     A loop running on the Python path runs the loops in its step on the Python path too
     (``mode="python"`` never uses the kernel)."""
-    from reference._cloop import runtime
-
     mode = op.mode if _FORCED.get() is None else _FORCED.get()
     if mode == "python":
+        decisions(op)["last"] = Decision("python", "mode='python'" if op.mode == "python"
+                                         else "the loop around it runs on the Python path")
         return _python(op, values)
     if mode == "check":
         return check(op, values)
+    blockers = op.__dict__.get("_kernel_blockers")
+    if blockers is None:
+        from reference.explain import static_blockers
+
+        blockers = op.__dict__["_kernel_blockers"] = static_blockers(op.spec)
+    if blockers:  # KERN-FALL-1: ops no call could lower, whatever its shapes
+        reason = f"the step has ops without a kernel lowering: {', '.join(blockers)}"
+        decisions(op)["last"] = Decision("python", reason)
+        if mode == "c":
+            try:
+                runtime.prologue(op.spec, values)
+            except Exception:  # noqa: BLE001 - the prologue's errors are the Python path's
+                return _python(op, values)
+            raise KernelUnavailable("KERN-MODE-2", f"scan {op.spec.name!r} cannot run on the C kernel: {reason}")
+        return _python(op, values)
     try:
         prep = runtime.prologue(op.spec, values)
     except Exception:  # noqa: BLE001 - let the Python path raise it, exactly (KERN-FALL-2)
@@ -145,8 +193,16 @@ def perform(op: Any, values: Any) -> list:
             raise KernelUnavailable(
                 "KERN-MODE-2", f"scan {op.spec.name!r} cannot run on the C kernel: {error}") from None
         return _python(op, values)
+    try:
+        results = run_kernel(op, prep, compiled)
+    except Unsupported as error:  # this call's values defeat the program (KERN-FALL-1)
+        decisions(op)["last"] = Decision("python", str(error))
+        if mode == "c":
+            raise KernelUnavailable(
+                "KERN-MODE-2", f"scan {op.spec.name!r} cannot run on the C kernel: {error}") from None
+        return _python(op, values)
     decisions(op)["last"] = Decision("c", "the step lowers to the kernel", compiled.program)
-    return runtime.run_compiled(compiled, op.spec, prep)
+    return results
 
 
 def _python(op: Any, values: Any) -> list:
@@ -158,11 +214,17 @@ def _python(op: Any, values: Any) -> list:
 
 
 def _tracing() -> bool:
-    try:
-        from reference.trace import active_tracer
-    except ImportError:
-        return False
-    return active_tracer() is not None
+    global _active_tracer
+    if _active_tracer is None:
+        try:
+            from reference.trace import active_tracer
+        except ImportError:
+            return False
+        _active_tracer = active_tracer
+    return _active_tracer() is not None
+
+
+_active_tracer: Any = None
 
 
 # -- check mode ----------------------------------------------------------------------------
@@ -217,8 +279,6 @@ def same_bits(a: Any, b: Any) -> bool:
 def check(op: Any, values: Any) -> list:
     """Run both paths; raise KernelMismatch at the first step and output that differ
     (KERN-MODE-4).  Returns the Python path's results."""
-    from reference._cloop import runtime
-
     spec = op.spec
     expected = _python(op, values)
     full = op.__dict__.get("_check_full")
@@ -230,7 +290,7 @@ def check(op: Any, values: Any) -> list:
     except Unsupported as error:
         decisions(op)["last"] = Decision("python", f"check mode: not compared ({error})")
         return expected
-    got = runtime.run_compiled(compiled, spec, prep)
+    got = run_kernel(full, prep, compiled)
     steps, _ = python_steps(op, values)
     names = [o.name for o in spec.outputs]
     n_out = len(spec.outputs)

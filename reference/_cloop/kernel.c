@@ -371,7 +371,7 @@ static void check_instr(const cloop_plan *p, const cloop_instr *in)
 #endif
 
 /* Run instructions [pc, end); return -1, or the pc of an unknown opcode. */
-static int32_t exec(const cloop_plan *p, int32_t pc, int32_t end)
+static inline __attribute__((always_inline)) int32_t exec(const cloop_plan *p, int32_t pc, int32_t end)
 {
     char **regs = p->regs;
     const cloop_geom *geoms = p->geoms;
@@ -554,7 +554,7 @@ static int32_t exec(const cloop_plan *p, int32_t pc, int32_t end)
     return -1;
 }
 
-static void bind(cloop_plan *p, int64_t t)
+static inline void bind(cloop_plan *p, int64_t t)
 {
     char **regs = p->regs;
     for (int32_t i = 0; i < p->n_seqbinds; i++) {
@@ -582,7 +582,7 @@ static void bind(cloop_plan *p, int64_t t)
     }
 }
 
-static void commit(cloop_plan *p)
+static inline void commit(cloop_plan *p)
 {
     for (int32_t i = 0; i < p->n_states; i++) {
         cloop_state *s = &p->states[i];
@@ -592,8 +592,12 @@ static void commit(cloop_plan *p)
     }
 }
 
-int32_t cloop_run(cloop_plan *p, int64_t t_begin, int64_t t_end, cloop_result *r)
+int32_t cloop_run(cloop_plan *plan, int64_t t_begin, int64_t t_end, cloop_result *r)
 {
+    /* A private copy of the plan: the compiler keeps its fields in registers, since stores
+     * through regs[] cannot change it (the ring heads live in plan->states, not here). */
+    cloop_plan local = *plan;
+    cloop_plan *p = &local;
     int64_t t;
     for (t = t_begin; t < t_end; t++) {
         bind(p, t);

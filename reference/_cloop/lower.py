@@ -15,7 +15,7 @@ Each inner variable is one of
 * **varying**: depends on the step: lowered to instructions, one numpy call of the Python
   path per instruction (KERN-EXACT-1).
 
-The rules for each op are in spec/5-kernel.rst (KERN-OP-1 .. KERN-OP-9); the comments name
+The rules for each op are in spec/5-kernel.rst (KERN-OP-1 .. KERN-OP-7); the comments name
 them.
 """
 
@@ -97,16 +97,24 @@ def types_string(ins: list[np.dtype], out: np.dtype) -> str:
 
 def value_signature(value: Any) -> tuple:
     if isinstance(value, np.ndarray):
-        return (value.dtype.str, value.shape, value.strides, value.ctypes.data % 64 == 0 if value.size else True)
+        return (value.dtype.char, value.shape, value.strides)
     return (type(value).__name__,)
 
 
+def row_signature(value: Any) -> tuple:
+    """A sequence's (or multi-tap initial state's) signature: its rows, not their number."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        return (value.dtype.char, value.shape[1:], value.strides)
+    return value_signature(value)
+
+
 def signature(spec: ScanSpec, outer: Any, keep: tuple) -> tuple:
-    """What a lowered program depends on: dtypes, shapes and strides of every input, and
-    the storage plan.  Values are not part of it."""
+    """What a lowered program depends on: dtypes, row shapes and strides of every input,
+    and the storage plan.  Values, and how many rows a sequence has, are not part of it."""
     return (
-        tuple(value_signature(v) for v in outer.sequences),
-        tuple(value_signature(v) for v in outer.initials),
+        tuple(row_signature(v) for v in outer.sequences),
+        tuple(row_signature(v) if out.multiple_taps else value_signature(v)
+              for out, v in zip(spec.recurrent, outer.initials, strict=True)),
         tuple(value_signature(v) for v in outer.shared),
         tuple(value_signature(v) for v in outer.non_sequences),
         keep,
@@ -118,10 +126,13 @@ class Lowering:
     Python path (found by the previous pass)."""
 
     def __init__(self, spec: ScanSpec, order: list[Apply], outer: Any, keep: tuple,
-                 non_c_rings: frozenset[int] = frozenset()) -> None:
+                 non_c_rings: frozenset[int] = frozenset(), block: int = 0) -> None:
         self.spec, self.order, self.outer, self.keep = spec, order, outer, keep
         self.non_c_rings = non_c_rings
+        self.block = block                    # > 0: one kernel step runs `block` loop steps
+        self.blocked: set[int] = set()        # registers with the leading block axis
         self.p = Program(name=spec.name)
+        self.p.block = block
         self.reg: dict[Variable, Register] = {}
         self.static: dict[Variable, Any] = {}
         self.invariant: dict[Variable, Any] = {}
@@ -136,6 +147,7 @@ class Lowering:
         self.non_c_rings = frozenset()
         self.p = Program(name=name)
         self.reg, self.static, self.invariant, self.produced, self.ring_py_c = {}, {}, {}, {}, {}
+        self.block, self.blocked = 0, set()
         return self
 
     # -- entry ---------------------------------------------------------------------------
@@ -155,12 +167,18 @@ class Lowering:
         spec, outer, p = self.spec, self.outer, self.p
         for s, (seq, value) in enumerate(zip(spec.sequences, outer.sequences, strict=True)):
             value = self.check_array(value, f"sequence {seq.name}")
+            row, strides = value.shape[1:], value.strides[1:]
+            if self.block:  # KERN-BIND-3: `block` consecutive rows of the window
+                step = -value.strides[0] if spec.go_backwards else value.strides[0]
+                row, strides = (self.block, *row), (step, *strides)
             for j, placeholder in enumerate(seq.inner):
                 w = len(p.windows)
-                p.windows.append(SeqWindow(s, j, value.dtype, value.shape[1:], value.strides[1:]))
-                self.reg[placeholder] = p.add_register(
-                    placeholder.name or f"seq{s}", value.dtype, value.shape[1:], value.strides[1:],
-                    ("seq", w), 0, value.strides[1:], "input")
+                p.windows.append(SeqWindow(s, j, value.dtype, row, strides))
+                reg = self.reg[placeholder] = p.add_register(
+                    placeholder.name or f"seq{s}", value.dtype, row, strides, ("seq", w), 0,
+                    strides, "input")
+                if self.block:
+                    self.blocked.add(reg.index)
         recurrent = [o for o in spec.outputs if isinstance(o, RecurrentOutput)]
         for out, initial in zip(recurrent, outer.initials, strict=True):
             initial = self.check_array(initial, f"initial state of {out.name}")
@@ -223,7 +241,9 @@ class Lowering:
             self.evaluate_now(node, self.invariant)
             self.p.invariant_nodes.append(node)
         elif isinstance(node.op, Shape):
-            self.static[node.outputs[0]] = np.asarray(self.register(node.inputs[0]).shape, dtype="int64")
+            reg = self.register(node.inputs[0])
+            shape_ = reg.shape[1:] if reg.index in self.blocked else reg.shape
+            self.static[node.outputs[0]] = np.asarray(shape_, dtype="int64")
         else:
             self.lower_varying(node)
 
@@ -257,9 +277,8 @@ class Lowering:
 
     # -- emitting helpers ----------------------------------------------------------------------
     def emit_ew(self, opname: str, dst: Register, *operands: Register, note: str = "") -> Register:
-        ins = self.p.elementwise(opname, dst, *operands, note=note)
+        self.p.elementwise(opname, dst, *operands, note=note)
         self.produced[dst.index] = len(self.p.code) - 1
-        del ins
         return dst
 
     def emit_call(self, ufunc: str, types: str, dst: Register, *operands: Register, note: str = "") -> Register:
@@ -314,6 +333,8 @@ class Lowering:
         op = node.op
         if len(node.outputs) != 1:
             raise Unsupported(f"{op} has {len(node.outputs)} outputs")
+        if self.block and not isinstance(op, Elemwise):
+            raise Unsupported(f"{op}: only elementwise steps run in blocks")
         handler = {
             Elemwise: self.lower_elemwise,
             Reduce: self.lower_reduce,
@@ -331,7 +352,8 @@ class Lowering:
             raise Unsupported(f"{op} ({type(op).__name__}) has no kernel lowering")
         out = handler(node)
         variable = node.outputs[0]
-        if out.dtype != np.dtype(variable.type.dtype) or len(out.shape) != variable.type.ndim:
+        ndim = variable.type.ndim + (1 if out.index in self.blocked else 0)
+        if out.dtype != np.dtype(variable.type.dtype) or len(out.shape) != ndim:
             raise Unsupported(f"internal: {op} lowered to {out.dtype}{out.shape} for {variable.type}")
         self.reg[variable] = out
 
@@ -344,10 +366,36 @@ class Lowering:
             raise Unsupported(f"{node.op}: shapes {[r.shape for r in regs]} raise at run time") from None
 
     def lower_elemwise(self, node: Apply) -> Register:
-        scalar = node.op.scalar_op
         regs = [self.register(v) for v in node.inputs]
+        if not self.block:
+            return self.lower_elemwise_on(node, regs, self.output_shape(node, regs))
+        # KERN-BIND-3: values of the step carry a leading block axis; each operand's row is
+        # padded on the left to the result's row, as numpy broadcasts one step
+        aligned = [self.align_row(r, node.outputs[0].type.ndim) for r in regs]
+        out = self.lower_elemwise_on(node, aligned, np.broadcast_shapes(*(r.shape for r in aligned)))
+        if any(r.index in self.blocked for r in regs):
+            self.blocked.add(out.index)
+        return out
+
+    def align_row(self, r: Register, ndim: int) -> Register:
+        """``r`` as a block of rows of ``ndim`` axes: the block axis first (length 1 for a
+        value that does not depend on the step), then the row padded on the left."""
+        blocked = r.index in self.blocked
+        row, strides = (r.shape[1:], r.strides[1:]) if blocked else (r.shape, r.strides)
+        pad = ndim - len(row)
+        if not pad and blocked:
+            return r
+        lead = (r.shape[0],) if blocked else (1,)
+        lead_stride = (r.strides[0],) if blocked else (0,)
+        py = None
+        if r.py_strides is not None:
+            py_row = r.py_strides[1:] if blocked else r.py_strides
+            py = (r.py_strides[0] if blocked else 0, *(0,) * pad, *py_row)
+        return self.p.view(r, 0, lead + (1,) * pad + row, lead_stride + (0,) * pad + strides, r.name, py)
+
+    def lower_elemwise_on(self, node: Apply, regs: list[Register], out_shape: tuple) -> Register:
+        scalar = node.op.scalar_op
         out_dtype = np.dtype(node.outputs[0].type.dtype)
-        out_shape = self.output_shape(node, regs)
         note = str(node.op)
         kind = type(scalar)
         if kind is tm.Identity:
@@ -423,37 +471,25 @@ class Lowering:
 
     # -- reductions (KERN-OP-4) --------------------------------------------------------------
     def lower_reduce(self, node: Apply) -> Register:
+        """``Reduce.perform``: numpy's reduce loop over the flat data, per row, or row after
+        row (KERN-OP-4)."""
         op = node.op
         x = self.register(node.inputs[0])
         out_dtype = np.dtype(op.dtype)
         out_shape = reduced_shape(x.shape, op.axes, op.keepdims)
         ufunc = getattr(np, REDUCE_UFUNC[op.kind])
-        note = str(op)
-        if op.kind in ("sum", "prod"):
-            acc = np.dtype(op.acc_dtype or x.dtype)
-        elif op.kind in ("any", "all"):
-            acc = np.dtype(bool)
-        else:
-            acc = x.dtype
+        acc = np.dtype(op.acc_dtype or x.dtype) if op.kind in ("sum", "prod") else \
+            np.dtype(bool) if op.kind in ("any", "all") else x.dtype
         ordered = acc.kind == "f" and op.kind in ("sum", "prod", "max", "min")
         if ordered and not (x.py_c_contiguous or x.size <= 1):
             raise Unsupported(f"{op}: numpy's summation order follows the memory layout of "
                               f"{x.name}, which is not C-contiguous on the Python path")
         if op.kind in ("max", "min") and any(x.shape[a] == 0 for a in op.axes):
             raise Unsupported(f"{op} of an empty axis raises")
-        if not op.axes:
-            x = self.cast(x, acc)
-            if op.kind in ("sum", "prod"):  # numpy: identity + x over no axis (0.0 + -0.0 is 0.0)
-                identity = np.asarray(ufunc.identity, dtype=acc)
-                const = self.p.external(("array", identity), identity, f"identity({ufunc.__name__})", "const")
-                ins, res = loop_types(ufunc, [acc, acc])
-                inline = opcodes.elementwise(ufunc.__name__, acc.name)
-                if inline is None or res != acc:
-                    raise Unsupported(f"{op}: numpy.{ufunc.__name__} on {acc} has no inline opcode")
-                self.check_opcode(inline.name)
-                out = self.result_temp(acc, x.shape, [x], op.kind)
-                return self.cast(self.emit_ew(inline.name, out, const, x, note=note), out_dtype)
-            return self.cast(self.materialize(x, note), out_dtype)
+        # numpy drops axes of length 1 before choosing its loop order
+        kept = [(n, a in op.axes) for a, n in enumerate(x.shape) if n != 1]
+        if not op.axes or (kept and not any(r for _, r in kept)):
+            return self.cast(self.reduce_nothing(op, x, acc, ufunc, out_shape), out_dtype)
         if x.dtype != acc and acc.kind == "f" and (x.size > 8192 or len(op.axes) != len(x.shape)):
             raise Unsupported(f"{op}: numpy casts {x.dtype} to {acc} in buffered chunks here")
         loop_in, loop_out = loop_types(ufunc, [acc, acc])
@@ -461,41 +497,58 @@ class Lowering:
             raise Unsupported(f"{op}: numpy.{ufunc.__name__} reduces {acc} with another loop")
         types = types_string(loop_in, loop_out)
         self.check_callable(f"numpy.{ufunc.__name__}", types)
-        x = self.materialize(self.cast(x, acc, note=f"{note}: dtype={acc.name}"), note)
-        # numpy drops axes of length 1 before choosing its loop order
-        kept = [(n, a in op.axes) for a, n in enumerate(x.shape) if n != 1]
-        reduced_axes = [r for _, r in kept]
+        x = self.materialize(self.cast(x, acc, note=f"{op}: dtype={acc.name}"), str(op))
         dst = self.p.temp(acc, out_shape, f"{op.kind}({x.name})")
-        first = op.kind in ("max", "min")  # no identity: start from the first element
-        if all(reduced_axes):
-            n = x.size
-            self.init_reduce(dst, x, first, ufunc, acc, note)
-            skip = 1 if first else 0
-            geom = Geom((1, 1, n - skip), ((0, 0, 0), (0, 0, 0), (0, 0, x.itemsize), (0, 0, 0)))
-            src = self.p.view(x, skip * x.itemsize, (n - skip,), (x.itemsize,), f"{x.name}.flat") if skip else x
-        elif len(kept) == 2 and kept[1][1] and not kept[0][1]:
-            rows, cols = kept[0][0], kept[1][0]
-            self.init_reduce(dst, x, first, ufunc, acc, note, rows=rows, cols=cols, axis=1)
-            skip = 1 if first else 0
-            geom = Geom((1, rows, cols - skip), ((0, dst.itemsize, 0), (0, dst.itemsize, 0),
-                                                 (0, cols * x.itemsize, x.itemsize), (0, 0, 0)))
-            src = self.p.view(x, skip * x.itemsize, (rows, cols - skip), (cols * x.itemsize, x.itemsize), x.name)
-        elif len(kept) == 2 and kept[0][1] and not kept[1][1]:
-            rows, cols = kept[0][0], kept[1][0]
-            self.init_reduce(dst, x, first, ufunc, acc, note, rows=rows, cols=cols, axis=0)
-            skip = 1 if first else 0
-            geom = Geom((1, rows - skip, cols), ((0, 0, dst.itemsize), (0, 0, dst.itemsize),
-                                                 (0, cols * x.itemsize, x.itemsize), (0, 0, 0)))
-            src = self.p.view(x, skip * cols * x.itemsize, (rows - skip, cols),
-                              (cols * x.itemsize, x.itemsize), x.name)
-        else:
-            raise Unsupported(f"{op} on shape {x.shape}: only full reductions and one axis of a "
-                              "matrix are lowered")
+        geom, src = self.reduce_geometry(op, x, dst, kept, ufunc, acc)
         if geom.n[1] * geom.n[2] > 0:
             self.p.call_geometry(FnRef("ufunc", f"numpy.{ufunc.__name__}", types), dst, [dst, src],
-                                 geom, note=note)
+                                 geom, note=str(op))
         self.produced[dst.index] = len(self.p.code) - 1
         return self.cast(dst, out_dtype)
+
+    def reduce_nothing(self, op: Any, x: Register, acc: np.dtype, ufunc: np.ufunc,
+                       out_shape: tuple) -> Register:
+        """A reduction over no axis (or only axes of length 1): ``identity + x`` for sums and
+        products (numpy: ``0.0 + -0.0`` is ``0.0``), a copy for max and min, a conversion to
+        bool for any and all."""
+        x = self.cast(x, acc)
+        if op.kind in ("sum", "prod"):
+            identity = np.asarray(ufunc.identity, dtype=acc)
+            const = self.p.external(("array", identity), identity, f"identity({ufunc.__name__})", "const")
+            _, res = loop_types(ufunc, [acc, acc])
+            inline = opcodes.elementwise(ufunc.__name__, acc.name)
+            if inline is None or res != acc:
+                raise Unsupported(f"{op}: numpy.{ufunc.__name__} on {acc} has no inline opcode")
+            self.check_opcode(inline.name)
+            x = self.emit_ew(inline.name, self.result_temp(acc, x.shape, [x], op.kind), const, x, note=str(op))
+        x = self.materialize(x, str(op))
+        return self.p.view(x, 0, out_shape, c_strides(out_shape, x.itemsize), x.name, c_strides(out_shape, x.itemsize)
+                           if x.py_c_contiguous else None)
+
+    def reduce_geometry(self, op: Any, x: Register, dst: Register, kept: list, ufunc: np.ufunc,
+                        acc: np.dtype) -> tuple[Geom, Register]:
+        """Initialise ``dst`` and return the loop nest and source of the reduce calls."""
+        first = op.kind in ("max", "min")  # no identity: start from the first element
+        skip = 1 if first else 0
+        isz, osz = x.itemsize, dst.itemsize
+        if all(r for _, r in kept):
+            n = x.size
+            self.init_reduce(dst, x, first, ufunc, acc, str(op))
+            geom = Geom((1, 1, n - skip), ((0, 0, 0), (0, 0, 0), (0, 0, isz), (0, 0, 0)))
+            src = self.p.view(x, skip * isz, (n - skip,), (isz,), f"{x.name}.flat") if skip else x
+            return geom, src
+        if len(kept) == 2:
+            (rows, rows_reduced), (cols, _) = kept
+            axis = 0 if rows_reduced else 1
+            self.init_reduce(dst, x, first, ufunc, acc, str(op), rows=rows, cols=cols, axis=axis)
+            if axis == 1:  # each row: numpy's reduce loop (pairwise for sums)
+                geom = Geom((1, rows, cols - skip), ((0, osz, 0), (0, osz, 0), (0, cols * isz, isz), (0, 0, 0)))
+                return geom, self.p.view(x, skip * isz, (rows, cols - skip), (cols * isz, isz), x.name)
+            # the rows one after another, elementwise: numpy's order for the outer axis
+            geom = Geom((1, rows - skip, cols), ((0, 0, osz), (0, 0, osz), (0, cols * isz, isz), (0, 0, 0)))
+            return geom, self.p.view(x, skip * cols * isz, (rows - skip, cols), (cols * isz, isz), x.name)
+        raise Unsupported(f"{op} on shape {x.shape}: only full reductions and one axis of a "
+                          "matrix are lowered")
 
     def init_reduce(self, dst: Register, x: Register, first: bool, ufunc: np.ufunc, acc: np.dtype,
                     note: str, rows: int = 0, cols: int = 0, axis: int = -1) -> None:
@@ -566,9 +619,12 @@ class Lowering:
         if a.shape[1] != b.shape[0]:
             raise Unsupported("dot: shapes not aligned (raises)")
         a, b = self.one_segment(a, fortran_ok=True), self.one_segment(b, fortran_ok=True)
-        if a.root == b.root and a.offset == b.offset and a.shape == b.shape[::-1] \
-                and a.strides == b.strides[::-1]:
-            raise Unsupported("dot of a matrix and its own transpose: numpy uses syrk (not lowered)")
+        if a.shape == b.shape[::-1] and a.strides == b.strides[::-1]:
+            if a.root == b.root and a.offset == b.offset:
+                raise Unsupported("dot of a matrix and its own transpose: numpy uses syrk (not lowered)")
+            if a.root[0] == "ext" and b.root[0] == "ext":
+                # whether two externals share their first byte is known only per call
+                self.p.distinct_ext.append((a.root[1], a.offset, b.root[1], b.offset))
         trans1 = 112 if not a.c_contiguous else 111
         trans2 = 112 if not b.c_contiguous else 111
         L, M = a.shape
@@ -799,8 +855,12 @@ class Lowering:
         for o, out in enumerate(spec.outputs):
             src = self.register(out.step)
             if isinstance(out, MappedOutput):
+                keep = self.keep[o]
+                if self.block:
+                    src = self.blocked_rows(src)
+                    keep = None if keep is None else -(-keep // self.block) + 1
                 j = len(p.rings)
-                p.rings.append(Ring(out.name, "output", o, src.dtype, src.shape, 0, (), keep=self.keep[o]))
+                p.rings.append(Ring(out.name, "output", o, src.dtype, src.shape, 0, (), keep=keep))
             else:
                 j = rings[("output", o)]
                 ring = p.rings[j]
@@ -814,6 +874,16 @@ class Lowering:
             if src.shape != p.rings[j].row_shape:
                 raise Unsupported(f"the update of {state.variable} has shape {src.shape} (raises)")
             self.set_ring_source(j, src)
+
+    def blocked_rows(self, src: Register) -> Register:
+        """A block of rows of an output: a value not computed from the step's rows is copied
+        to every row of the block."""
+        if src.index in self.blocked:
+            return src
+        shape_ = (self.block, *src.shape)
+        out = self.p.temp(src.dtype, shape_, f"{src.name} per row")
+        view = self.p.view(src, 0, shape_, (0, *src.strides), src.name)
+        return self.emit_ew(opcodes.copy(src.dtype.name).name, out, view, note="the same row at every step")
 
     def set_ring_source(self, j: int, src: Register) -> None:
         ring = self.p.rings[j]
@@ -863,11 +933,19 @@ def _row_strides(dst_shape: tuple, n: int, stride: int) -> tuple:
     return tuple(stride if length == n and length != 1 else 0 for length in dst_shape)
 
 
-def lower(spec: ScanSpec, order: list[Apply], outer: Any, keep: tuple) -> Program:
-    """Lower ``spec``'s step for this call's signature, or raise Unsupported."""
+def blockable(spec: ScanSpec) -> bool:
+    """A loop whose steps are independent: every output is mapped, no shared state, no
+    ``until`` (KERN-BIND-3); whether its step is elementwise the lowering finds out."""
+    return (bool(spec.outputs) and bool(spec.sequences) and not spec.shared_states
+            and spec.condition is None and all(isinstance(o, MappedOutput) for o in spec.outputs))
+
+
+def lower(spec: ScanSpec, order: list[Apply], outer: Any, keep: tuple, block: int = 0) -> Program:
+    """Lower ``spec``'s step for this call's signature, or raise Unsupported.  With
+    ``block``, one kernel step runs ``block`` steps of the loop (KERN-BIND-3)."""
     non_c: frozenset[int] = frozenset()
     for _ in range(len(spec.outputs) + len(spec.shared_states) + 1):
-        lowering = Lowering(spec, order, outer, keep, non_c)
+        lowering = Lowering(spec, order, outer, keep, non_c, block)
         program = lowering.run()
         bad = lowering.py_layout_mismatches()
         if not bad - non_c:
@@ -877,4 +955,4 @@ def lower(spec: ScanSpec, order: list[Apply], outer: Any, keep: tuple) -> Progra
     raise Unsupported("internal: the Python-path layout of the recurrent states did not settle")
 
 
-__all__ = ["Lowering", "Unsupported", "extent", "lower", "signature"]
+__all__ = ["Lowering", "Unsupported", "blockable", "extent", "lower", "signature"]

@@ -17,6 +17,7 @@ import numpy as np
 
 from reference._cloop import opcodes, validate
 from reference._cloop.tape import Program, Unsupported
+from reference.errors import SpecError
 from reference.evaluate import read, run_node
 from reference.scan.run import (
     first_row_shapes,
@@ -31,8 +32,9 @@ from reference.scan.spec import ScanSpec
 CHUNK_SECONDS = 0.02
 
 
-class KernelError(RuntimeError):
-    """The kernel returned an error status (a bug: the validator should have refused)."""
+class KernelError(SpecError, RuntimeError):
+    """The kernel returned an error status: a bug, since the validator accepted the program
+    (KERN-SAFE-1)."""
 
 
 def _lib() -> tuple[Any, Any]:
@@ -44,7 +46,18 @@ def _lib() -> tuple[Any, Any]:
 
 
 def address(array: np.ndarray) -> int:
+    if array.flags.c_contiguous and _FFI is not None:
+        return int(_FFI.cast("uintptr_t", _FFI.from_buffer(array)))
     return int(array.__array_interface__["data"][0])
+
+
+def _ffi() -> Any:
+    from reference import _cloop
+
+    return _cloop.ffi
+
+
+_FFI = _ffi()
 
 
 class Compiled:
@@ -116,33 +129,55 @@ class Compiled:
         self.static_offset = np.array([off for *_, off in self.static_regs], dtype=np.intp)
         self.static_is_ext = [(i, k) for i, (_, kind, k, _) in enumerate(self.static_regs) if kind == "ext"]
         self.chunk = 64
+        self.spare: Bundle | None = None
+        self.recurrent_index: dict[int, int] = {}
+        self.nonseq_index: dict[Any, int] = {}
+
+    def prepare(self, spec: ScanSpec) -> None:
+        """Per-spec lookups used at every call."""
+        self.recurrent_index = {spec.outputs.index(o): r for r, o in enumerate(spec.recurrent)}
+        self.nonseq_index = {v: i for i, v in enumerate(spec.non_sequences)}
 
     # -- per call ----------------------------------------------------------------------------
-    def frame(self, spec: ScanSpec, outer: Any, n_steps: int, windows: list, history: list) -> Frame:
+    def frame(self, spec: ScanSpec, outer: Any, n_steps: int, windows: list, history: list,
+              bundle: Bundle | None = None, block: int = 1) -> Frame:
+        """The memory of one call: externals, ring buffers with their initial rows, the
+        sequence windows; checked against the program (KERN-SAFE-1)."""
         p = self.program
-        arena = np.empty(p.arena_bytes + 64, dtype=np.uint8)
-        shift = -address(arena) % 64
-        arena = arena[shift:shift + p.arena_bytes]
+        if bundle is None:
+            arena = aligned_bytes(p.arena_bytes)
+            old_rings: list = [None] * len(p.rings)
+        else:
+            arena, old_rings = bundle.arena, bundle.rings
         ext = self.external_values(spec, outer)
+        for k1, off1, k2, off2 in p.distinct_ext:
+            if address(ext[k1]) + off1 == address(ext[k2]) + off2:
+                raise Unsupported("dot of a matrix and its own transpose: numpy uses syrk (not lowered)")
         rings, heads = [], []
         for j, ring in enumerate(p.rings):
             size = validate.ring_rows(ring, n_steps)
-            buf = np.empty((size, *ring.row_shape), dtype=ring.dtype)
+            buf = old_rings[j]
+            if buf is None or buf.shape[0] != size:
+                buf = np.empty((size, *ring.row_shape), dtype=ring.dtype)
             if ring.role == "shared":
+                if ring.depth != 1 or np.shape(outer.shared[ring.index]) != ring.row_shape:
+                    raise validate.InvalidProgram(f"ring {j} does not hold shared state {ring.index}")
                 buf[0] = outer.shared[ring.index]
             elif ring.depth:
-                r = [o for o in spec.recurrent].index(spec.outputs[ring.index])
+                r = self.recurrent_index.get(ring.index)
+                if r is None or len(history[r]) != ring.depth or \
+                        any(np.shape(row) != ring.row_shape for row in history[r]):
+                    raise validate.InvalidProgram(f"ring {j} does not match the initial rows of output {ring.index}")
                 for i, row in enumerate(history[r]):
                     buf[i] = row
             rings.append(buf)
             heads.append(ring.depth % size)
         seq_windows = []
         for win in p.windows:
-            window = windows[win.seq][win.tap_index]
             array = outer.sequences[win.seq]
             if n_steps:
-                base_offset = address(window) - address(array)
-                seq_windows.append((array, base_offset, window.strides[0]))
+                window = windows[win.seq][win.tap_index]
+                seq_windows.append((array, address(window) - address(array), window.strides[0] * block))
             else:
                 seq_windows.append((array, 0, 0))
         frame = Frame(arena, address(arena) if arena.size else 0, ext, rings, heads, seq_windows)
@@ -151,6 +186,9 @@ class Compiled:
 
     def external_values(self, spec: ScanSpec, outer: Any) -> list[np.ndarray]:
         p = self.program
+        if not p.invariant_nodes and all(src[0] == "array" or src[1] in self.nonseq_index for src in p.ext):
+            return [src[1] if src[0] == "array" else outer.non_sequences[self.nonseq_index[src[1]]]
+                    for src in p.ext]
         env: dict = dict(p.static_values)
         env.update(zip(spec.non_sequences, outer.non_sequences, strict=True))
         for node in p.invariant_nodes:
@@ -159,46 +197,18 @@ class Compiled:
                 env[variable] = value
         return [source[1] if source[0] == "array" else read(env, source[1]) for source in p.ext]
 
-    def plan(self, frame: Frame) -> Any:
-        """The cloop_plan of this call (fresh per call: calls may run concurrently)."""
-        ffi, p = self.ffi, self.program
-        regs = np.zeros(max(len(p.regs), 1), dtype=np.uintp)
-        bases = np.full(len(self.static_regs), frame.arena_address, dtype=np.uintp)
-        for i, k in self.static_is_ext:
-            bases[i] = address(frame.ext[k])
-        if len(self.static_regs):
-            regs[self.static_index] = bases + self.static_offset.astype(np.uintp)
-        plan = ffi.new("cloop_plan *")
-        seq_base = ffi.new("char *[]", max(len(frame.windows), 1))
-        seqbinds = ffi.new("cloop_seqbind[]", max(len(self.seq_regs), 1))
-        for w, (array, base_offset, step) in enumerate(frame.windows):
-            seq_base[w] = ffi.cast("char *", address(array) + base_offset)
-        for i, (r, w, off) in enumerate(self.seq_regs):
-            seqbinds[i].reg, seqbinds[i].seq = r, w
-            seqbinds[i].offset, seqbinds[i].step = off, frame.windows[w][2]
-        states = ffi.new("cloop_state[]", max(len(p.rings), 1))
-        for j, (ring, buf) in enumerate(zip(p.rings, frame.rings, strict=True)):
-            s = states[j]
-            s.base = ffi.cast("char *", address(buf))
-            s.row_bytes, s.size, s.head = ring.row_bytes, buf.shape[0], frame.heads[j]
-            s.src, s.direct = ring.src, int(ring.direct)
-        plan.abi_version = 0
-        plan.n_code, plan.n_regs, plan.n_geoms, plan.n_fns = len(p.code), len(p.regs), len(p.geoms), len(p.fns)
-        plan.n_seqbinds, plan.n_tapbinds, plan.n_viewbinds = len(self.seq_regs), self.n_taps, self.n_views
-        plan.n_states, plan.n_seqs = len(p.rings), len(frame.windows)
-        plan.until_reg, plan.blas_ilp64 = p.until_reg, self.blas_ilp64
-        plan.code, plan.geoms = self.code, self.geoms
-        plan.regs = ffi.cast("char **", ffi.from_buffer(regs))
-        plan.seqbinds, plan.tapbinds, plan.viewbinds = seqbinds, self.tapbinds, self.viewbinds
-        plan.states, plan.seq_base = states, seq_base
-        plan.fns, plan.fn_data = self.fns, self.fn_data
-        frame.keepalive = (regs, seq_base, seqbinds, states)
-        return plan
+    def plan(self, frame: Frame, bundle: Bundle | None = None) -> Any:
+        """The cloop_plan of this call: a bundle's structures with this call's addresses."""
+        bundle = bundle if bundle is not None else Bundle(self)
+        bundle.bind(frame)
+        frame.keepalive = bundle
+        return bundle.plan
 
-    def run(self, frame: Frame, n_steps: int) -> int:
+    def run(self, frame: Frame, n_steps: int, bundle: Bundle | None = None) -> int:
         """Run up to ``n_steps`` steps in chunks (KERN-RUN-2); the number of steps done."""
-        plan = self.plan(frame)
-        result = self.ffi.new("cloop_result *")
+        bundle = bundle if bundle is not None else Bundle(self)
+        plan = self.plan(frame, bundle)
+        result = bundle.result
         t = 0
         while t < n_steps:
             stop = min(n_steps, t + self.chunk)
@@ -206,7 +216,8 @@ class Compiled:
             status = self.lib.cloop_run(plan, t, stop, result)
             elapsed = time.perf_counter() - start
             if status < 0:
-                raise KernelError(f"kernel status {status} at step {result.t}, instruction {result.pc}")
+                raise KernelError("KERN-SAFE-1", f"kernel status {status} at step {result.t}, "
+                                  f"instruction {result.pc}")
             done = result.t - t
             if done >= self.chunk and elapsed < CHUNK_SECONDS / 4:
                 self.chunk = min(self.chunk * 4, 1 << 40)
@@ -215,8 +226,17 @@ class Compiled:
             t = result.t
             if status == 1:  # CLOOP_STOPPED
                 break
-        frame.heads = [plan.states[j].head for j in range(len(self.program.rings))]
+        frame.heads = [bundle.states[j].head for j in range(len(self.program.rings))]
         return t
+
+    def take_bundle(self) -> Bundle:
+        """The structures of one call: reused when no other call holds them."""
+        bundle, self.spare = self.spare, None
+        return bundle if bundle is not None else Bundle(self)
+
+    def give_bundle(self, bundle: Bundle, frame: Frame) -> None:
+        bundle.rings = frame.rings
+        self.spare = bundle
 
     def collect(self, spec: ScanSpec, outer: Any, frame: Frame, steps: int, n_steps: int) -> list:
         """The loop's outputs as run_scan returns them (SCAN-OUT-1, SCAN-OUT-3, SCAN-UPD-3)."""
@@ -248,6 +268,70 @@ class Compiled:
         return results + shared
 
 
+def aligned_bytes(n: int) -> np.ndarray:
+    raw = np.empty(n + 64, dtype=np.uint8)
+    shift = -address(raw) % 64
+    return raw[shift:shift + n]
+
+
+class Bundle:
+    """The C structures of one call of a compiled program: the plan, the register file,
+    ring states, sequence bases and the arena, built once and rebound at each call."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        ffi, p = compiled.ffi, compiled.program
+        self.compiled = compiled
+        self.arena = aligned_bytes(p.arena_bytes)
+        self.arena_address = address(self.arena) if self.arena.size else 0
+        self.rings: list = [None] * len(p.rings)
+        self.regs = np.zeros(max(len(p.regs), 1), dtype=np.uintp)
+        for r, kind, _, offset in compiled.static_regs:
+            if kind == "arena":
+                self.regs[r] = self.arena_address + offset
+        self.ext_regs = [(r, k, offset) for r, kind, k, offset in compiled.static_regs if kind == "ext"]
+        self.states = ffi.new("cloop_state[]", max(len(p.rings), 1))
+        for j, ring in enumerate(p.rings):
+            self.states[j].row_bytes, self.states[j].src = ring.row_bytes, ring.src
+            self.states[j].direct = int(ring.direct)
+        self.seq_base = ffi.new("char *[]", max(len(p.windows), 1))
+        self.seqbinds = ffi.new("cloop_seqbind[]", max(len(compiled.seq_regs), 1))
+        for i, (r, w, off) in enumerate(compiled.seq_regs):
+            self.seqbinds[i].reg, self.seqbinds[i].seq, self.seqbinds[i].offset = r, w, off
+        self.result = ffi.new("cloop_result *")
+        plan = self.plan = ffi.new("cloop_plan *")
+        plan.abi_version = 0
+        plan.n_code, plan.n_regs, plan.n_geoms, plan.n_fns = len(p.code), len(p.regs), len(p.geoms), len(p.fns)
+        plan.n_seqbinds, plan.n_tapbinds = len(compiled.seq_regs), compiled.n_taps
+        plan.n_viewbinds, plan.n_states, plan.n_seqs = compiled.n_views, len(p.rings), len(p.windows)
+        plan.until_reg, plan.blas_ilp64 = p.until_reg, compiled.blas_ilp64
+        plan.code, plan.geoms = compiled.code, compiled.geoms
+        plan.regs = ffi.cast("char **", ffi.from_buffer(self.regs))
+        plan.seqbinds, plan.tapbinds, plan.viewbinds = self.seqbinds, compiled.tapbinds, compiled.viewbinds
+        plan.states, plan.seq_base = self.states, self.seq_base
+        plan.fns, plan.fn_data = compiled.fns, compiled.fn_data
+
+    def bind(self, frame: Frame) -> None:
+        """This call's addresses: externals, sequence windows, ring buffers and heads."""
+        ffi, compiled = self.compiled.ffi, self.compiled
+        regs = self.regs
+        if frame.arena_address != self.arena_address:
+            for r, kind, _, offset in compiled.static_regs:
+                if kind == "arena":
+                    regs[r] = frame.arena_address + offset
+        ext_address = [address(a) for a in frame.ext]
+        for r, k, offset in self.ext_regs:
+            regs[r] = ext_address[k] + offset
+        for w, (array, base_offset, _) in enumerate(frame.windows):
+            self.seq_base[w] = ffi.cast("char *", address(array) + base_offset)
+        for i, (_, w, _) in enumerate(compiled.seq_regs):
+            self.seqbinds[i].step = frame.windows[w][2]
+        for j, buf in enumerate(frame.rings):
+            s = self.states[j]
+            s.base = ffi.cast("char *", address(buf))
+            s.size, s.head = buf.shape[0], frame.heads[j]
+        self.frame = frame
+
+
 @dataclass
 class Frame:
     arena: np.ndarray
@@ -277,7 +361,55 @@ def prologue(spec: ScanSpec, values: Any) -> Prepared:
     return Prepared(outer, n_steps, windows, history)
 
 
+#: at most this many loop steps per kernel step when a map runs in blocks (KERN-BIND-3)
+BLOCK_ROWS = 1024
+#: and about this many elements per register of a block
+BLOCK_ELEMENTS = 8192
+
+
+def block_rows(program: Program) -> int:
+    """Loop steps per kernel step for a map whose rows are ``program``'s rows."""
+    largest = max([int(np.prod(r.row_shape, dtype=np.int64)) for r in program.rings]
+                  + [int(np.prod(w.row_shape, dtype=np.int64)) for w in program.windows] + [1])
+    return max(1, min(BLOCK_ROWS, BLOCK_ELEMENTS // max(largest, 1)))
+
+
+def run_blocked(blocked: Compiled, compiled: Compiled, spec: ScanSpec, prep: Prepared) -> list:
+    """A map in blocks: ``n_steps // block`` kernel steps of the blocked program, then the
+    remaining steps with the row-by-row program (KERN-BIND-3)."""
+    block = blocked.program.block
+    n_blocks = prep.n_steps // block
+    bundle = blocked.take_bundle()
+    frame = blocked.frame(spec, prep.outer, n_blocks, prep.windows, prep.history, bundle, block)
+    blocked.run(frame, n_blocks, bundle)
+    rows = []
+    for ring, buf in zip(blocked.program.rings, frame.rings, strict=True):
+        q = n_blocks if ring.keep is None else min(ring.keep, n_blocks)
+        kept = buf[np.arange(n_blocks - q, n_blocks) % buf.shape[0]]
+        rows.append(kept.reshape(q * block, *ring.row_shape[1:]))
+    blocked.give_bundle(bundle, frame)
+    tail = prep.n_steps - n_blocks * block
+    if tail:
+        rest = Prepared(prep.outer, tail, [[w[n_blocks * block:] for w in ws] for ws in prep.windows],
+                        prep.history)
+        tails = run_compiled(compiled, spec, rest)
+    results = []
+    for ring, head in zip(blocked.program.rings, rows, strict=True):
+        trace = np.concatenate([head, tails[ring.index]]) if tail else head
+        keep = prep_keep(compiled, ring.index)
+        results.append(trace if keep is None else trace[len(trace) - min(keep, len(trace)):].copy())
+    order = sorted(range(len(results)), key=lambda k: blocked.program.rings[k].index)
+    return [results[k] for k in order]
+
+
+def prep_keep(compiled: Compiled, output: int) -> int | None:
+    return next(r.keep for r in compiled.program.rings if r.role == "output" and r.index == output)
+
+
 def run_compiled(compiled: Compiled, spec: ScanSpec, prep: Prepared) -> list:
-    frame = compiled.frame(spec, prep.outer, prep.n_steps, prep.windows, prep.history)
-    steps = compiled.run(frame, prep.n_steps)
-    return compiled.collect(spec, prep.outer, frame, steps, prep.n_steps)
+    bundle = compiled.take_bundle()
+    frame = compiled.frame(spec, prep.outer, prep.n_steps, prep.windows, prep.history, bundle)
+    steps = compiled.run(frame, prep.n_steps, bundle)
+    results = compiled.collect(spec, prep.outer, frame, steps, prep.n_steps)
+    compiled.give_bundle(bundle, frame)  # not on an exception: a half-run bundle is dropped
+    return results

@@ -10,7 +10,8 @@ of the same node.  A subject that differs, or that could not be checked, is *dis
 the lowering refuses it and the scan falls back to the Python path (KERN-FALL-1).
 
 The check runs once per process, the first time a scan asks for the kernel (or
-``python -m reference info``), in about a tenth of a second.
+``python -m reference info``), in about half a second (scipy.special loops are checked
+when a loop first needs them).
 """
 
 from __future__ import annotations
@@ -475,10 +476,10 @@ def check_blas(report: Report) -> None:
 
     rng = np.random.default_rng(7)
     for dtype, suffix in (("float64", "F64"), ("float32", "F32")):
-        def mat(m: int, n: int, order: str = "C") -> np.ndarray:
+        def mat(m: int, n: int, order: str = "C", dtype: str = dtype) -> np.ndarray:
             return np.asarray(rng.standard_normal((m, n)), dtype=dtype, order=order)
 
-        def vec(n: int) -> np.ndarray:
+        def vec(n: int, dtype: str = dtype) -> np.ndarray:
             return rng.standard_normal(n).astype(dtype)
 
         dots = [Case(blas.dot, [vec(n), vec(n)], f"dot of vectors [{n}]") for n in (2, 3, 8, 17, 100, 1000)]

@@ -186,9 +186,11 @@ class Program:
     rings: list[Ring] = field(default_factory=list)
     invariant_nodes: list[Any] = field(default_factory=list)
     static_values: dict = field(default_factory=dict)   # statics the invariant nodes read
+    distinct_ext: list = field(default_factory=list)    # (k1, off1, k2, off2): must not alias
     until_reg: int = -1
     arena_bytes: int = 0
     name: str = ""
+    block: int = 0           # > 0: each kernel step runs `block` steps of the loop
 
     # -- building ------------------------------------------------------------------------
     def add_register(self, name: str, dtype: Any, shape: tuple[int, ...], strides: tuple[int, ...],
@@ -318,7 +320,8 @@ def elementwise_flags(dst: Register, operands: Any, n: tuple, strides: tuple) ->
 def disassemble(program: Program) -> str:
     """The program, readably: registers, then one line per instruction."""
     lines = [f"program {program.name!r}: {len(program.code)} instructions, "
-             f"{len(program.regs)} registers, arena {program.arena_bytes} bytes"]
+             f"{len(program.regs)} registers, arena {program.arena_bytes} bytes"
+             + (f", {program.block} loop steps per kernel step" if program.block else "")]
     lines.append("registers:")
     lines += [f"  {r.describe()}" for r in program.regs]
     if program.windows:

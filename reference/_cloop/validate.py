@@ -222,8 +222,6 @@ def check_program(program: Program) -> None:
             _fail(f"ring {j}: source r{src.index} is not a contiguous {ring.dtype}{list(ring.row_shape)}")
         if ring.direct and (src.root != ("head", j) or src.offset != 0):
             _fail(f"ring {j}: direct source r{src.index} is not bound to the ring's head row")
-        if not ring.direct and src.root[0] == "head":
-            _fail(f"ring {j}: copied source r{src.index} lives in a head row")
     heads = [r.src for r in program.rings if r.direct]
     if len(heads) != len(set(heads)):
         _fail("two rings write the same register in place")
@@ -270,8 +268,14 @@ def check_frame(program: Program, frame: Any, n_steps: int) -> None:
     if n_steps == 0:
         return
     for w, (win, (array, base_offset, step)) in enumerate(zip(program.windows, frame.windows, strict=True)):
-        if array.dtype != win.dtype or array.shape[1:] != tuple(win.row_shape) \
-                or array.strides[1:] != tuple(win.row_strides) or not array.flags.aligned:
+        row_shape, row_strides = tuple(win.row_shape), tuple(win.row_strides)
+        if program.block:  # a block of rows: the row axis first (KERN-BIND-3)
+            if row_shape[:1] != (program.block,) or abs(row_strides[0]) != abs(array.strides[0]) \
+                    or row_strides[0] * program.block != step:
+                _fail(f"sequence window {w}: the block does not match the array's rows")
+            row_shape, row_strides = row_shape[1:], row_strides[1:]
+        if array.dtype != win.dtype or array.shape[1:] != row_shape \
+                or array.strides[1:] != row_strides or not array.flags.aligned:
             _fail(f"sequence window {w}: array does not match the program")
         lo, hi = extent(array.shape, array.strides, array.itemsize)
         rlo, rhi = extent(tuple(win.row_shape), tuple(win.row_strides), win.dtype.itemsize)

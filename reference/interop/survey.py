@@ -28,7 +28,7 @@ import numpy as np
 #: The known disagreements of the design notes (scan-semantics.md R18), by the rule that
 #: decides them.
 KNOWN = {
-    "SCAN-STEPS-3": "B1, B2, B3",
+    "SCAN-STEPS-3": "B1, B2, B3, B16",
     "SCAN-STEPS-4": "B4",
     "SCAN-OUT-3": "B5",
     "OP-INDEX-3": "B6, B7, B8",
@@ -96,10 +96,10 @@ outputs = [xs[-1]]
 inputs, values = [x0, n], [np.array([0.0, 1.0]), np.int32(0)]
 """),
     Probe("a constant index past the end of an output", "B7", ("OP-INDEX-3",), """
-h0, n = pt.scalar("h0"), pt.iscalar("n")
-ys = pytensor.scan(lambda h: h + 1, outputs_info=h0, n_steps=n, return_updates=False)
-outputs = [ys[5]]
-inputs, values = [h0, n], [np.float64(0.0), np.int32(2)]
+h0 = pt.scalar("h0")
+ys = pytensor.scan(lambda h: h + 1, outputs_info=h0, n_steps=1, return_updates=False)
+outputs = [ys[2]]
+inputs, values = [h0], [np.float64(0.0)]
 """),
     Probe("a positive index into a while loop with constant n_steps", "B8", ("OP-INDEX-3",), """
 max_value = pt.scalar("max_value")
@@ -402,8 +402,11 @@ def run_survey(count: int = 60, seed: int | None = None, backend_names: list[str
                 outcome = _run_graph(_probe_builder(case.probe), mode)  # type: ignore[attr-defined]
             else:
                 outcome = _run_example(case.name, mode)
-            if case.kind != "generated" and outcome.status != "agree":
+            if case.kind != "generated" and outcome.status != "agree" and outcome.rule != case.rules[0]:
                 outcome.rule = case.rules[0]  # the behaviour the probe or example is about
+                if outcome.summary.endswith("]") and " [" in outcome.summary:
+                    outcome.summary = outcome.summary[: outcome.summary.rindex(" [")]
+                outcome.summary += f" [{outcome.rule}]"
             case.outcomes[backend] = outcome
         if progress is not None:
             progress(f"{backend}: {len(cases)} cases in {time.perf_counter() - start:.1f} s")
@@ -506,6 +509,49 @@ def environment() -> str:
     return ", ".join(versions)
 
 
+def by_rule_groups(modes: dict[str, Any], cases: list[Case]) -> list[tuple[str, list[tuple[str, str, list[Case]]]]]:
+    """The disagreements grouped by rule: ``(rule, [(backend, status, cases), ...])``."""
+    groups: dict[str, list[tuple[str, str, list[Case]]]] = {}
+    for backend, rule, status, members in disagreements(modes, cases):
+        groups.setdefault(rule, []).append((backend, status, members))
+    return sorted(groups.items())
+
+
+def _reproducers(entries: list[tuple[str, str, list[Case]]]) -> list[Case]:
+    """The smallest probe and the smallest generated program among a rule's disagreements."""
+    chosen: list[Case] = []
+    for kind in ("probe", "generated"):
+        members = [c for _, _, cases_ in entries for c in cases_ if c.kind == kind]
+        if members:
+            chosen.append(min(members, key=lambda c: c.size))
+    return chosen
+
+
+def findings(modes: dict[str, Any], cases: list[Case]) -> list[str]:
+    """One sentence per rule with disagreements: which backends, how many cases."""
+    from reference.testing.compare import rule_titles
+
+    titles = rule_titles()
+    lines = []
+    for rule, entries in by_rule_groups(modes, cases):
+        differing = [(b, st, len(m)) for b, st, m in entries if st == "differ"]
+        other = [(b, st, len(m)) for b, st, m in entries if st != "differ"]
+        parts = []
+        if differing:
+            backends_ = [b for b, _, _ in differing]
+            everyone = len(backends_) == len(modes) > 1
+            who = "every backend" if everyone else ", ".join(backends_)
+            counts = ", ".join(f"{b} {k}" for b, _, k in differing)
+            parts.append(f"{who} {'disagrees' if everyone or len(backends_) == 1 else 'disagree'} "
+                         f"with the spec (cases: {counts})")
+        for backend, status, k in other:
+            parts.append(f"{backend}: {k} case(s) {'in the last bits only' if status == 'last-bits' else 'do not compile'}")
+        known = f", known as {KNOWN[rule]}" if rule in KNOWN else ""
+        title = f" ({titles[rule]})" if rule in titles else ""
+        lines.append(f"{rule}{title}{known}: " + "; ".join(parts) + ".")
+    return lines
+
+
 def text_report(modes: dict[str, Any], cases: list[Case]) -> str:
     lines = [f"Survey of PyTensor's scan backends against the spec ({environment()})", ""]
     kinds = {k: sum(c.kind == k for c in cases) for k in ("generated", "example", "probe")}
@@ -514,24 +560,29 @@ def text_report(modes: dict[str, Any], cases: list[Case]) -> str:
     lines.append("")
     lines.extend(_grid(*by_backend(modes, cases)))
     lines.append("")
-    lines.append("By rule (agree/cases; +k: k differ in the last bits only; k nc: k do not compile):")
+    lines.append("By rule (agree/cases; +kb: k more differ in the last bits only; k nc: k do not compile):")
     lines.extend(_grid(*by_rule(modes, cases)))
     lines.append("")
-    lines.append("Disagreements (smallest case of each class):")
-    for backend, rule, status, members in disagreements(modes, cases):
-        case = members[0]
+    lines.append("Findings:")
+    lines.extend("  " + line for line in findings(modes, cases))
+    lines.append("")
+    lines.append("Disagreements by rule, with the smallest reproducers:")
+    for rule, entries in by_rule_groups(modes, cases):
         lines.append("")
-        lines.append(f"[{rule}] {backend}: {status}, {len(members)} case(s); e.g. {case.name}")
-        lines.append(f"  {case.outcomes[backend].summary}")
-        if case.kind != "example":
+        lines.append(f"[{rule}]" + (f" known as {KNOWN[rule]}" if rule in KNOWN else ""))
+        for backend, status, members in entries:
+            lines.append(f"  {backend}: {status}, {len(members)} case(s); e.g. {members[0].name}: "
+                         f"{members[0].outcomes[backend].summary}")
+        for case in _reproducers(entries):
+            lines.append(f"  reproducer ({case.name}):")
             lines.extend("    " + line for line in case.source.rstrip().splitlines())
     return "\n".join(lines)
 
 
 RST_HEAD = """\
-.. This page is generated by ``python -m reference survey-pytensor --rst docs/survey.rst``
-   (run under Python 3.12 with PyTensor installed); edit reference/interop/survey.py, not
-   this file.
+.. This page is generated by ``python -m reference survey-pytensor --examples 100 --rst
+   docs/survey.rst`` (run under Python 3.12 with PyTensor installed); edit
+   reference/interop/survey.py, not this file.
 
 Survey: PyTensor's backends against the spec
 ============================================
@@ -545,62 +596,78 @@ PyTensor) and one probe per known disagreement that the generated programs canno
 express.  Backends: ``py`` is ``Mode(linker="py", optimizer=None)``, the closest thing to
 PyTensor's own semantics; ``fast_compile`` is ``"FAST_COMPILE"``; ``cvm`` is
 ``Mode(linker="cvm", optimizer="fast_run")`` (C); ``numba`` is ``"NUMBA"``, PyTensor's
-default.  JAX was not installed.
+default; ``jax`` is ``"JAX"`` when JAX is installed.
 
 A case *agrees* when the results match under the ``"ulp"`` policy
 (:rule:`ORACLE-TOL-2`), or when both raise; *last bits only* when they differ under that
 policy but agree under the ``"dtype"`` policy (:rule:`ORACLE-TOL-3`); *does not compile*
 when PyTensor cannot compile the program on that backend.  A disagreement is counted
-under the rule its report names (:rule:`ORACLE-REPORT-2`).  Where the spec deliberately
-differs from PyTensor, :doc:`spec/C-divergences` says why.
+under the rule its report names (:rule:`ORACLE-REPORT-2`); a probe's or an example's
+under the rule it is about.  *Known as* gives the ids of the design notes' list of
+backend bugs (B1 to B19).  Where the spec deliberately differs from PyTensor,
+:doc:`spec/C-divergences` says why.
 
 """
+
+
+def _rule_role(rule: str) -> str:
+    """A link to the rule when the spec defines it, else the id as literal text."""
+    from reference.testing.compare import rule_titles
+
+    return f":rule:`{rule}`" if rule in rule_titles() else f"``{rule}``"
 
 
 def rst_report(modes: dict[str, Any], cases: list[Case]) -> str:
     lines = [RST_HEAD]
     kinds = {k: sum(c.kind == k for c in cases) for k in ("generated", "example", "probe")}
-    lines.append(f"Environment: {environment()}.  {len(cases)} cases: {kinds['generated']} generated "
-                 f"programs, {kinds['example']} seed examples, {kinds['probe']} probes.")
+    lines.append(f"Environment: {environment()}.  Backends: {', '.join(modes)}.  {len(cases)} cases: "
+                 f"{kinds['generated']} generated programs, {kinds['example']} seed examples, "
+                 f"{kinds['probe']} probes.")
     lines.append("")
-    lines.append("By backend")
-    lines.append("----------")
-    lines.append("")
+    lines += ["By backend", "----------", ""]
     lines.extend(_rst_table(*by_backend(modes, cases)))
-    lines.append("")
-    lines.append("By rule")
-    lines.append("-------")
-    lines.append("")
+    lines += ["", "By rule", "-------", ""]
     lines.append("Each cell is *agree/cases* among the cases that exercise the rule or whose "
-                 "disagreement the report attributes to it; ``+kb``: *k* more differ in the last "
-                 "bits only; ``k nc``: *k* do not compile.  *Known as* gives the ids of the "
-                 "design notes' list of backend bugs.")
+                 "disagreement is counted under it; ``+kb``: *k* more differ in the last bits "
+                 "only; ``k nc``: *k* do not compile.")
     lines.append("")
     header, rows = by_rule(modes, cases)
-    rows = [[f":rule:`{r[0]}`", *r[1:]] for r in rows]
-    lines.extend(_rst_table(header, rows))
-    lines.append("")
-    lines.append("Disagreements")
-    lines.append("-------------")
-    lines.append("")
-    lines.append("One entry per rule, backend and kind of disagreement, with the smallest case "
-                 "as a script (it prints PyTensor's result on PyTensor's default backend; pass "
-                 "``mode=`` to ``pytensor.function`` to choose another).")
-    for backend, rule, status, members in disagreements(modes, cases):
-        case = members[0]
+    lines.extend(_rst_table(header, [[_rule_role(r[0]), *r[1:]] for r in rows]))
+    lines += ["", "What the survey found", "---------------------", ""]
+    for line in findings(modes, cases):
+        rule = line.split(" ", 1)[0].rstrip(",:")
+        lines.append(f"* {_rule_role(rule)}{line[len(rule):]}")
+    groups = by_rule_groups(modes, cases)
+    spec_choices = [r for r, entries in groups if any(b == "py" and st == "differ" for b, st, _ in entries)]
+    backend_bugs = [r for r, entries in groups if r not in spec_choices
+                    and any(st == "differ" for _, st, _ in entries)]
+    if "py" in modes and (spec_choices or backend_bugs):
         lines.append("")
-        title = f"{rule} on {backend}: {status} ({len(members)} case(s))"
-        lines.append(title)
-        lines.append("~" * len(title))
-        lines.append("")
-        summary = case.outcomes[backend].summary.replace("`", "'")
-        lines.append(f"{case.name}: ``{summary}``" if len(summary) < 300 else f"{case.name}.")
-        lines.append("")
-        if case.kind != "example":
-            lines.append(".. code-block:: python")
+        if spec_choices:
+            lines.append("Where even ``py`` (PyTensor's own loop, no rewrites) disagrees, the spec chose "
+                         "another behaviour than PyTensor on purpose, or PyTensor builds no loop at all "
+                         "(its eager path for a constant ``n_steps=1``); :doc:`spec/C-divergences` gives "
+                         "the reasons: " + ", ".join(_rule_role(r) for r in spec_choices) + ".")
+        if backend_bugs:
             lines.append("")
+            lines.append("Where ``py`` agrees and another backend does not, the other backend or "
+                         "PyTensor's rewrites change what the program means: "
+                         + ", ".join(_rule_role(r) for r in backend_bugs) + ".")
+    lines += ["", "Disagreements and reproducers", "-----------------------------", ""]
+    lines.append("For each rule: every backend that disagrees, with the first case's report, and "
+                 "the smallest probe and generated program as scripts (they print PyTensor's "
+                 "result on its default backend; pass ``mode=`` to ``pytensor.function`` for "
+                 "another).")
+    for rule, entries in by_rule_groups(modes, cases):
+        lines.append("")
+        title = rule + (f" ({KNOWN[rule]})" if rule in KNOWN else "")
+        lines += [title, "~" * len(title), ""]
+        for backend, status, members in entries:
+            summary = members[0].outcomes[backend].summary.replace("`", "'")
+            lines.append(f"* {backend}: {status}, {len(members)} case(s); {members[0].name}: ``{summary}``")
+        for case in _reproducers(entries):
+            lines += ["", f"{case.name}:", "", ".. code-block:: python", ""]
             lines.extend("   " + line if line else "" for line in case.source.rstrip().splitlines())
-            lines.append("")
     return "\n".join(lines) + "\n"
 
 

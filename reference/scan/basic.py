@@ -181,8 +181,11 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
 
     if not callable(fn):
         raise SpecTypeError("SCAN-ARGS-5", f"fn must be callable, got {fn!r}")
-    if isinstance(truncate_gradient, bool) or not isinstance(truncate_gradient, int) or truncate_gradient < -1:
+    import numbers
+
+    if isinstance(truncate_gradient, bool) or not isinstance(truncate_gradient, numbers.Integral) or truncate_gradient < -1:
         raise SpecValueError("GRAD-SCAN-8", f"truncate_gradient must be -1 (no truncation) or an int >= 0, got {truncate_gradient!r}")
+    truncate_gradient = int(truncate_gradient)  # GRAD-SCAN-8: numpy integers too
     name = name or "scan_fn"
 
     sequence_items = [normalize_sequence(s, i) for i, s in enumerate(_as_list(sequences))]

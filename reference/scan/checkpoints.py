@@ -18,7 +18,7 @@ def scan_checkpoints(fn: Callable[..., Any], sequences: Any = None, outputs_info
                      non_sequences: Any = None, name: str = "checkpointscan_fn",
                      n_steps: Any = None, save_every_N: int = 10, padding: bool = True,
                      return_updates: bool = True) -> Any:
-    """Run ``fn`` like :func:`reference.scan`, as an outer loop over chunks of
+    """Run ``fn`` like ``reference.scan``, as an outer loop over chunks of
     ``save_every_N`` steps each running an inner loop (GRAD-CKPT-1).
 
     Returns, for each output, the value at the end of each chunk (steps N-1, 2N-1, ...,
@@ -66,7 +66,9 @@ def scan_checkpoints(fn: Callable[..., Any], sequences: Any = None, outputs_info
         outputs = scan(fn, sequences=chunk_seqs, outputs_info=inner_info or None,
                        non_sequences=chunk_consts, n_steps=steps, name=f"{name}_chunk",
                        return_list=True, return_updates=False)
-        return [o[-1] for o in outputs]
+        # a copy of the last row: o[-1] is a view, and the outer loop storing it would keep
+        # every chunk's whole inner trace alive (n rows in all instead of n / N)
+        return [pt.identity(o[-1]) for o in outputs]
 
     results = scan(chunk, sequences=chunked + [pt.arange(n_chunks)], outputs_info=infos or None,
                    non_sequences=consts, n_steps=n_chunks, name=name, return_updates=False)

@@ -68,12 +68,29 @@ def forward_histories(spec: ScanSpec, initials: list[Variable], traces: list[Var
     return histories
 
 
+def _with_every_row(node: Apply, output_grads: list[Variable | None]) -> tuple[Apply, list]:
+    """A loop that keeps only its final rows (a storage plan, or a reverse loop's running
+    sums) is differentiated through its twin that keeps every row; the cotangent of the kept
+    rows goes to the twin's last rows (GRAD-SCAN-6: grad of a gradient recomputes them)."""
+    import reference.tensor as pt
+
+    full = node.op.with_keep([None] * len(node.op.keep)).make_node(*node.inputs)
+    grads = list(output_grads)
+    for o, k in enumerate(node.op.keep):
+        if k is not None and grads[o] is not None:
+            whole, kept = full.outputs[o], node.outputs[o]
+            grads[o] = pt.concatenate([pt.zeros_like(whole[:whole.shape[0] - kept.shape[0]]), grads[o]])
+    return full, grads
+
+
 def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Variable | None]:
     """Implements :rule:`GRAD-SCAN-1` .. :rule:`GRAD-SCAN-6`."""
     import reference.tensor as pt
     from reference.grad import backprop
     from reference.scan.basic import scan
 
+    if any(k is not None for k in node.op.keep):
+        node, output_grads = _with_every_row(node, output_grads)
     spec: ScanSpec = node.op.spec
     n_out = len(spec.outputs)
     traces, trace_grads = node.outputs[:n_out], list(output_grads[:n_out])
@@ -145,7 +162,15 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
     results = scan(reverse_step, sequences=reverse, outputs_info=pending_init + acc_init + [None] * n_mapped,
                    non_sequences=non_sequences, n_steps=m, name=f"grad_of_{spec.name}",
                    return_list=True, return_updates=False)
-    final = [pt.concatenate([pt.expand_dims(init, 0), trace])[-1]
+    # storage: pending rows and running sums are read only through their last row, so the
+    # reverse loop keeps one row of each instead of one per step (the rows of a sequence's
+    # gradient are all kept); without this the running sum of a (32, 32) weight alone
+    # would hold n * 8 kB
+    if results:
+        loop = results[0].owner
+        keep = [1] * (n_rec + len(diff_ns)) + [None] * n_mapped
+        results = loop.op.with_keep(keep).make_node(*loop.inputs).outputs[:len(results)]
+    final = [pt.concatenate([pt.expand_dims(init, 0), trace[-1:]])[-1]  # trace[-1:]: SCAN-MEM-1 keeps 1 row
              for init, trace in zip(pending_init + acc_init, results[:n_rec + len(diff_ns)], strict=True)]
     pending_final, acc_final = final[:n_rec], final[n_rec:]
     seq_rows = results[n_rec + len(diff_ns):]

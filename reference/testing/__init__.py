@@ -21,7 +21,8 @@ from reference.testing.compare import (  # noqa: E402
     Report,
     assert_matches,
     compare,
+    compare_arrays,
     ulp_distance,
 )
 
-__all__ += ["MismatchError", "Report", "assert_matches", "compare", "ulp_distance"]
+__all__ += ["MismatchError", "Report", "assert_matches", "compare", "compare_arrays", "ulp_distance"]

@@ -411,7 +411,7 @@ class Report:
             if self.expected_error is not None:
                 return (f"both raise: the reference {type(self.expected_error).__name__}, "
                         f"the implementation {type(self.actual_error).__name__}{tag}")
-            return f"all {len(self.outputs)} output(s) match the reference ({self.policy} policy)"
+            return f"all {len(self.outputs)} output(s) match the reference (policy: {self.policy})"
         if self.expected_error is not None and self.actual_error is None:
             return (f"the reference raises {type(self.expected_error).__name__} but the "
                     f"implementation returned {len(self.outputs)} value(s){tag}")
