@@ -52,3 +52,13 @@ if os.environ.get("REFERENCE_DOCS_NETWORK") == "1":
 else:
     intersphinx_mapping = {}
     nitpick_ignore_regex = [(r"py:.*", r"(numpy|np|collections\.abc|typing|types)(\..*)?")]
+
+# Names that docstrings mention in prose-like type hints without a documented target.
+nitpick_ignore = [
+    ("py:class", "Tracer"),
+    ("py:class", "reference.trace.Tracer"),
+    ("py:func", "start_trace"),
+    ("py:class", "TensorType"),
+    ("py:class", "reference.explain.Explanation"),
+    ("py:mod", "reference.trace"),
+]

@@ -283,7 +283,18 @@ class Lowering:
 
     def emit_call(self, ufunc: str, types: str, dst: Register, *operands: Register, note: str = "") -> Register:
         self.check_callable(ufunc, types)
-        self.p.call(FnRef("ufunc", ufunc, types), dst, *operands, note=note)
+        if self.block:  # numpy's loops pick their algorithm by stride: give them contiguous data
+            operands = tuple(r if r.c_contiguous or not any(s for s in r.strides if s > 0) and
+                             all(s == 0 for s in r.strides) else self.materialize(r) for r in operands)
+        ins = self.p.call(FnRef("ufunc", ufunc, types), dst, *operands, note=note)
+        if self.block:  # KERN-BIND-3: numpy's loop must not depend on the call's length
+            from reference._cloop import selfcheck
+
+            g = self.p.geoms[ins.geom]
+            pattern = "".join("b" if g.s[k + 1][2] == 0 and g.n[2] > 1 else "v" for k in range(len(operands)))
+            reason = selfcheck.disabled_reason(("block", ufunc, types, pattern))
+            if reason:
+                raise Unsupported(f"{ufunc}[{types}] in blocks: {reason}")
         self.produced[dst.index] = len(self.p.code) - 1
         return dst
 

@@ -16,6 +16,7 @@ Each inner input is a placeholder variable whose name says what it holds
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from reference.graph.basic import Variable
 
@@ -88,11 +89,11 @@ class ScanSpec:
     allow_gc: bool = False
     n_steps_given: bool = True
 
-    @property
+    @cached_property
     def recurrent(self) -> list[RecurrentOutput]:
         return [o for o in self.outputs if isinstance(o, RecurrentOutput)]
 
-    @property
+    @cached_property
     def inner_inputs(self) -> list[Variable]:
         """All placeholders, in the order of the outer inputs."""
         return (
@@ -102,7 +103,7 @@ class ScanSpec:
             + list(self.non_sequences)
         )
 
-    @property
+    @cached_property
     def inner_outputs(self) -> list[Variable]:
         """Every value one step computes."""
         cond = [] if self.condition is None else [self.condition]
