@@ -59,13 +59,13 @@ def evaluate(expr, ns):
     if isinstance(r, (list, tuple)) and all(hasattr(v, "type") for v in r):
         return {
             "expr": expr,
-            "dtype": "<python:%s>" % type(r).__name__,
+            "dtype": f"<python:{type(r).__name__}>",
             "value": [
                 {"dtype": str(v.type.dtype), "shape": [None if s is None else int(s) for s in v.type.shape]}
                 for v in r
             ],
         }
-    return {"expr": expr, "dtype": "<python:%s>" % type(r).__name__, "value": repr(r)}
+    return {"expr": expr, "dtype": f"<python:{type(r).__name__}>", "value": repr(r)}
 
 
 # ---------------------------------------------------------------- expressions
@@ -133,7 +133,7 @@ for v in ["b8", "i32", "u8", "bo", "f32", "iv32", "fv", "bv"]:
         for op in ["+", "-", "/", "//", "**"]:
             E.append(f"{s} {op} {v}")
 # var vs var
-for i, a in enumerate(vars_all):
+for a in vars_all:
     for b in vars_all:
         for op in ops:
             E.append(f"{a} {op} {b}")
