@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in COMMANDS_WITH_ARGUMENTS:
         return COMMANDS_WITH_ARGUMENTS[argv[0]](argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m reference")
+    parser = argparse.ArgumentParser(
+        prog="python -m reference",
+        epilog="also: bench [--quick], trace FILE.py, survey-pytensor (each with its own --help)")
     parser.add_argument("command", choices=["demo", "info"])
     args = parser.parse_args(argv)
     return {"demo": demo, "info": info}[args.command]()

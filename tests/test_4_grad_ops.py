@@ -463,8 +463,14 @@ def test_grad_op_5__scalar_operands_outer_and_tensordot():
 
 
 @pytest.mark.rule("GRAD-OP-5")
-@pytest.mark.parametrize("fn", [pt.dot, pt.matmul])
-def test_grad_op_5__products_of_more_than_two_dimensions_are_refused(fn):
-    t3, m = pt.tensor3("t3"), pt.matrix("m")
-    with pytest.raises(SpecValueError, match="GRAD-OP-5"):
-        pytensor.grad(fn(t3, m).sum(), t3)
+@pytest.mark.parametrize("shapes", [((2, 3, 4), (4,)), ((2, 3, 4), (5, 4, 2)), ((4,), (3, 4, 2)), ((3, 4), (2, 4, 5)), ((2, 2, 3, 4), (4, 5))])
+def test_grad_op_5__dot_of_more_than_two_dimensions(shapes):
+    a, b = (rng(8).normal(size=s) for s in shapes)
+    verify_grad(pt.dot, [a, b], rng=rng())
+
+
+@pytest.mark.rule("GRAD-OP-5")
+@pytest.mark.parametrize("shapes", [((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,)), ((3, 4), (2, 4, 5))])
+def test_grad_op_5__matmul_of_stacks(shapes):
+    a, b = (rng(9).normal(size=s) for s in shapes)
+    verify_grad(pt.matmul, [a, b], rng=rng())

@@ -34,6 +34,7 @@ from reference._cloop.tape import (
     Ring,
     SeqWindow,
     Unsupported,
+    broadcast_geometry,
     c_strides,
     extent,
     is_c_contiguous,
@@ -283,20 +284,27 @@ class Lowering:
 
     def emit_call(self, ufunc: str, types: str, dst: Register, *operands: Register, note: str = "") -> Register:
         self.check_callable(ufunc, types)
-        if self.block:  # numpy's loops pick their algorithm by stride: give them contiguous data
-            operands = tuple(r if r.c_contiguous or not any(s for s in r.strides if s > 0) and
-                             all(s == 0 for s in r.strides) else self.materialize(r) for r in operands)
-        ins = self.p.call(FnRef("ufunc", ufunc, types), dst, *operands, note=note)
-        if self.block:  # KERN-BIND-3: numpy's loop must not depend on the call's length
-            from reference._cloop import selfcheck
-
-            g = self.p.geoms[ins.geom]
-            pattern = "".join("b" if g.s[k + 1][2] == 0 and g.n[2] > 1 else "v" for k in range(len(operands)))
-            reason = selfcheck.disabled_reason(("block", ufunc, types, pattern))
-            if reason:
-                raise Unsupported(f"{ufunc}[{types}] in blocks: {reason}")
+        ref = FnRef("ufunc", ufunc, types)
+        if self.block:
+            self.p.call_geometry(ref, dst, list(operands), self.block_call_geometry(dst, operands), note=note)
+        else:
+            self.p.call(ref, dst, *operands, note=note)
         self.produced[dst.index] = len(self.p.code) - 1
         return dst
+
+    def block_call_geometry(self, dst: Register, operands: tuple[Register, ...]) -> Geom:
+        """KERN-BIND-3: a numpy loop in a block is called once per step, on that step's row
+        with the row's own length and strides, exactly as the Python path calls it (numpy's
+        loops may take other code paths for other lengths, so calls are not merged)."""
+        def row(r: Register) -> Register:
+            return Register(r.index, r.name, r.dtype, r.shape[1:], r.strides[1:], r.root, r.offset)
+
+        n, strides = broadcast_geometry(row(dst), [row(r) for r in operands])
+        if n[0] != 1 or n[1] != 1:
+            raise Unsupported("a numpy loop over rows of several axes does not run in blocks")
+        regs = (dst, *operands)
+        block_strides = [r.strides[0] if r.shape[0] != 1 else 0 for r in regs] + [0] * (4 - len(regs))
+        return Geom((1, self.block, n[2]), tuple((0, block_strides[k], strides[k][2]) for k in range(4)))
 
     def check_callable(self, ufunc: str, types: str) -> None:
         from reference._cloop import selfcheck

@@ -50,8 +50,6 @@ class Report:
 
 
 def _name(key: tuple) -> str:
-    if key[0] == "block":
-        return f"{key[1]}[{key[2]}] in blocks (operands {key[3]})"
     return key[1] if key[0] == "op" else f"{key[1]}[{key[2]}]"
 
 
@@ -87,11 +85,11 @@ def disabled_reason(key: tuple) -> str | None:
     report = results()
     if report.error:
         return f"the self-check did not run: {report.error}"
-    if key[0] in ("ufunc", "block") and key[1].startswith("scipy.") and key not in report.passed \
+    if key[0] == "ufunc" and key[1].startswith("scipy.") and key not in report.passed \
             and key not in report.failed:
         _RUNNING = True
         try:
-            check_scipy(report, ("ufunc", key[1], key[2]))
+            check_scipy(report, key)
         finally:
             _RUNNING = False
     if key in report.failed:
@@ -390,42 +388,11 @@ def check_calls(report: Report) -> None:
         for name in CALLS[1]:
             cases = [Case(_ufunc_fn(name), vs, f"{name} {form_label(vs)}") for vs in forms([vals])]
             check_subject(report, ("ufunc", f"numpy.{name}", f"{char}->{char}"), cases)
-            check_blocks(report, f"numpy.{name}", f"{char}->{char}", [vals])
         small = np.concatenate([specials(dtype), np.linspace(-5, 5, 23).astype(dtype), [2.0, -1.0]])
         for name in CALLS[2]:
             grid = pairs(small, small)
             cases = [Case(_ufunc_fn(name), vs, f"{name} {form_label(vs)}") for vs in forms(grid, scalars=60)]
             check_subject(report, ("ufunc", f"numpy.{name}", f"{char}{char}->{char}"), cases)
-            check_blocks(report, f"numpy.{name}", f"{char}{char}->{char}", [g[::7] for g in grid])
-
-
-def check_blocks(report: Report, name: str, types: str, values: list[np.ndarray]) -> None:
-    """Whether numpy's loop gives each element the same bits whatever the length of the
-    call and whichever operands are broadcast, as running a map in blocks assumes
-    (KERN-BIND-3): numpy on vectors against numpy on each element alone.  One key per
-    pattern of broadcast operands: ``("block", name, types, "vb")`` etc."""
-    from reference._cloop.dispatch import same_bits
-    from reference._cloop.pointers import ufunc_object
-
-    ufunc = ufunc_object(name)
-    n = len(values[0])
-    patterns = ["v"] if len(values) == 1 else ["vv", "bv", "vb"]
-    for pattern in patterns:
-        key = ("block", name, types, pattern)
-        pick = 3 % n if n else 0
-        args = [np.array(v[pick]) if c == "b" else v for c, v in zip(pattern, values, strict=True)]
-        try:
-            whole = ufunc(*args)
-            single = [ufunc(*(np.array(a) if a.ndim == 0 else np.array(a[i]) for a in args)) for i in range(n)]
-        except Exception as error:  # noqa: BLE001
-            report.failed[key] = f"could not be checked: {error}"
-            continue
-        bad = next((i for i in range(n) if not same_bits(whole[i], single[i])), None)
-        if bad is None:
-            report.passed[key] = f"{n} elements"
-        else:
-            report.failed[key] = (f"element {bad} of a {n}-element call ({whole[bad]!r}) differs from "
-                                  f"the same element alone ({single[bad]!r}): maps using it run step by step")
 
 
 def check_scipy(report: Report, key: tuple) -> None:
@@ -440,7 +407,6 @@ def check_scipy(report: Report, key: tuple) -> None:
         warnings.simplefilter("ignore")
         cases = [Case(_ufunc_fn(name), vs, f"{name} {form_label(vs)}") for vs in forms([smooth(dtype)])]
         check_subject(report, key, cases)
-        check_blocks(report, key[1], key[2], [smooth(dtype)])
 
 
 FLOAT_LENGTHS = [1, 7, 8, 9, 17, 128, 129, 1000, 10007]

@@ -151,7 +151,6 @@ def _prod(items: list) -> Any:
 
 
 def _product_pullback(node: Apply, gz: Any) -> list:
-    from reference.errors import SpecValueError
     from reference.graph.type import DISCRETE_DTYPES
     from reference.tensor.elemwise import reduce_to_input
     from reference.tensor.math import mul
@@ -168,6 +167,46 @@ def _product_pullback(node: Apply, gz: Any) -> list:
         ga, gb = dot(b, gz), outer(a, gz)
     elif a.ndim == 2 and b.ndim == 2:
         ga, gb = dot(gz, dimshuffle(b, (1, 0))), dot(dimshuffle(a, (1, 0)), gz)
+    elif isinstance(node.op, Dot):
+        ga, gb = _dot_nd_pullback(a, b, gz)
     else:
-        raise SpecValueError("GRAD-OP-5", f"{node.op}: gradients of products of {a.ndim}-d and {b.ndim}-d tensors are not defined in reference; reshape to matrices")
+        ga, gb = _matmul_nd_pullback(a, b, gz)
     return [None if v.dtype in DISCRETE_DTYPES else reduce_to_input(g, v) for g, v in ((ga, a), (gb, b))]
+
+
+def _dot_nd_pullback(a: Any, b: Any, gz: Any) -> tuple[Any, Any]:
+    """``dot`` with an operand of more than 2 axes contracts the last axis of ``a`` with
+    axis ``b_axis`` of ``b``; each gradient contracts ``gz`` with the other operand over the
+    axes that operand contributed to the result (GRAD-OP-5)."""
+    from reference.tensor.shape import transpose
+
+    b_axis = 0 if b.ndim == 1 else b.ndim - 2
+    b_free = [i for i in range(b.ndim) if i != b_axis]
+    lead = list(range(a.ndim - 1))
+    ga = tensordot(gz, b, axes=(list(range(a.ndim - 1, gz.ndim)), b_free))
+    gb = tensordot(a, gz, axes=(lead, lead))  # axes (l, b's free axes...)
+    order = list(range(1, b_axis + 1)) + [0] + list(range(b_axis + 1, b.ndim))
+    return ga, transpose(gb, order)
+
+
+def _matmul_nd_pullback(a: Any, b: Any, gz: Any) -> tuple[Any, Any]:
+    """``matmul`` of stacks: ``ga = gz @ bᵀ`` and ``gb = aᵀ @ gz`` on the last two axes,
+    1-d operands promoted to matrices as ``matmul`` promotes them (GRAD-OP-5).  The
+    batch axes are summed back by the caller."""
+    from reference.tensor.elemwise import reduce_to_input
+    from reference.tensor.shape import expand_dims
+
+    def swap(x: Any) -> Any:
+        order = list(range(x.ndim - 2)) + [x.ndim - 1, x.ndim - 2]
+        return x.dimshuffle(*order)
+
+    a2 = a if a.ndim >= 2 else expand_dims(a, 0)
+    b2 = b if b.ndim >= 2 else expand_dims(b, 1)
+    gz2 = gz
+    if a.ndim == 1:
+        gz2 = expand_dims(gz2, gz2.ndim - 1)
+    if b.ndim == 1:
+        gz2 = expand_dims(gz2, gz2.ndim)
+    ga = reduce_to_input(matmul(gz2, swap(b2)), a2)
+    gb = reduce_to_input(matmul(swap(a2), gz2), b2)
+    return (ga[0] if a.ndim == 1 else ga), (gb[:, 0] if b.ndim == 1 else gb)
