@@ -30,6 +30,8 @@ nitpicky = True  # unknown :rule: (and any other) references are warnings; -W ma
 
 html_theme = "furo"
 html_title = "reference"
+html_static_path = ["_static"]
+html_css_files = ["rules.css"]  # rule headings, the rule index, example output
 
 # rules extension: the repository root holds spec/, reference/ and tests/.
 rules_root = str(DOCS.parent)
@@ -62,3 +64,17 @@ nitpick_ignore = [
     ("py:class", "reference.explain.Explanation"),
     ("py:mod", "reference.trace"),
 ]
+
+
+def _mark_test_output(app, doctree):
+    """Give the printed output of executed examples (``.. testoutput::``) the class
+    ``testoutput``, so _static/rules.css can set it off from the code above it."""
+    from docutils import nodes
+
+    for block in doctree.findall(nodes.literal_block):
+        if block.get("testnodetype") == "testoutput":
+            block["classes"].append("testoutput")
+
+
+def setup(app):
+    app.connect("doctree-read", _mark_test_output)

@@ -81,6 +81,7 @@ MIXED = Program(row=(2,), sequences=(Sequence((2, -1, 2), 7), Sequence((0,), 4))
                 symbolic_n_steps=False, go_backwards=True, until=(2, 3.0), seed=7)
 
 
+@pytest.mark.rule("PROP-MODEL-1")
 @pytest.mark.rule("SCAN-TAPS-1", "SCAN-TAPS-2", "SCAN-TAPS-3", "SCAN-STEPS-1", "SCAN-STEPS-3",
                   "SCAN-STEPS-4", "SCAN-INIT-1", "SCAN-INIT-2", "SCAN-BACK-1", "SCAN-UNTIL-1",
                   "SCAN-UNTIL-2", "SCAN-OUT-1", "SCAN-OUT-3", "SCAN-UPD-1", "SCAN-UPD-2",
@@ -94,6 +95,7 @@ def test_scan_taps_1__reference_agrees_with_the_naive_model(mode, program):
     run_both(program, reference_library(mode))
 
 
+@pytest.mark.rule("PROP-UNTIL-1")
 @pytest.mark.rule("SCAN-UNTIL-1", "SCAN-UNTIL-2")
 @given(program=programs(allow_errors=False))
 def test_scan_until_2__until_outputs_are_a_prefix(program):
@@ -129,6 +131,7 @@ def presliced(program, values):
     return new_program, dataclasses.replace(values, sequences=data)
 
 
+@pytest.mark.rule("PROP-TAPS-1")
 @pytest.mark.rule("SCAN-TAPS-1", "SCAN-TAPS-2", "SCAN-BACK-1")
 @given(program=programs(allow_errors=False))
 def test_scan_taps_1__shifting_a_tap_equals_pre_slicing_the_sequence(program):
@@ -138,6 +141,7 @@ def test_scan_taps_1__shifting_a_tap_equals_pre_slicing_the_sequence(program):
     assert_same(run_program(new_program, new_values, LIB), run_program(program, values, LIB))
 
 
+@pytest.mark.rule("PROP-TAPS-1")
 @pytest.mark.rule("SCAN-TAPS-1")
 @given(k=st.integers(-4, 4), length=st.integers(0, 8))
 def test_scan_taps_1__a_single_tap_reads_the_sliced_sequence(k, length):
@@ -150,6 +154,7 @@ def test_scan_taps_1__a_single_tap_reads_the_sliced_sequence(k, length):
     np.testing.assert_array_equal(f(data), g(data[max(k, 0): max(length + min(k, 0), 0)]))
 
 
+@pytest.mark.rule("PROP-STEPS-1")
 @pytest.mark.rule("SCAN-STEPS-2", "SCAN-BACK-1", "SCAN-ARGS-5")
 @given(program=programs(allow_errors=False))
 def test_scan_back_1__one_step_is_one_application_of_fn(program):
@@ -180,6 +185,7 @@ def test_scan_back_1__one_step_is_one_application_of_fn(program):
         np.testing.assert_array_equal(shared, new_value)
 
 
+@pytest.mark.rule("PROP-BACK-1")
 @pytest.mark.rule("SCAN-BACK-1")
 @given(program=programs(allow_errors=False))
 def test_scan_back_1__backwards_equals_scanning_the_reversed_sequences(program):
@@ -191,6 +197,7 @@ def test_scan_back_1__backwards_equals_scanning_the_reversed_sequences(program):
     assert_same(backwards, forwards)
 
 
+@pytest.mark.rule("PROP-OUT-1")
 @pytest.mark.rule("SCAN-OUT-3", "SCAN-STEPS-4")
 @given(program=programs(allow_errors=False), empty_sequence=st.booleans())
 def test_scan_out_3__zero_step_outputs_have_shape_0_row(program, empty_sequence):

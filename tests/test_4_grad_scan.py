@@ -535,6 +535,7 @@ def _check_program(program: Program, seed: int):
     return ours
 
 
+@pytest.mark.rule("PROP-GRAD-1", "PROP-GRAD-2")
 @pytest.mark.rule("GRAD-SCAN-1", "GRAD-SCAN-2", "GRAD-SCAN-3", "GRAD-SCAN-4", "GRAD-SCAN-5")
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(program=programs(), seed=st.integers(0, 2**16))
@@ -542,6 +543,7 @@ def test_grad_scan_1__generated_programs_match_finite_differences(program, seed)
     _check_program(program, seed)
 
 
+@pytest.mark.rule("PROP-GRAD-2")
 @pytest.mark.rule("GRAD-SCAN-3")
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(program=programs(allow_truncate=False), seed=st.integers(0, 2**16))

@@ -60,6 +60,7 @@ def kernel_paths(fn) -> list[str]:
     return paths
 
 
+@pytest.mark.rule("PROP-KERN-1")
 @pytest.mark.rule("KERN-EXACT-1")
 @pytest.mark.rule("KERN-MODE-4")
 @pytest.mark.rule("KERN-BIND-3")
@@ -97,6 +98,7 @@ def check_case(case):
     kernel_paths(check)
 
 
+@pytest.mark.rule("PROP-KERN-1")
 @pytest.mark.rule("KERN-BIND-3")
 @pytest.mark.rule("KERN-EXACT-1")
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -145,12 +145,32 @@ def _paths(config: Any) -> tuple[Path, Path, Path, Path]:
 
 
 def _site_list(sites: list[rule_ids.Site]) -> nodes.Node:
+    """One paragraph per file, in first-seen order: ``path:13, 31`` for code lines, the
+    file then its test names (one per line) for tests.  Compact, so the table stays
+    readable at the theme's content width (styled by _static/rules.css)."""
     if not sites:
         return nodes.paragraph("", "", nodes.emphasis("", "none"))
-    items = nodes.bullet_list()
+    groups: dict[str, list[str]] = {}
+    is_test: dict[str, bool] = {}
     for site in sites:
-        items += nodes.list_item("", nodes.paragraph("", "", nodes.literal("", str(site))))
-    return items
+        if site.test:
+            path, _, name = site.test.partition("::")
+            groups.setdefault(path, []).append(name)
+            is_test[path] = True
+        else:
+            groups.setdefault(site.path, []).append(str(site.line))
+            is_test.setdefault(site.path, False)
+    box = nodes.container(classes=["rule-sites"])
+    for path, items in groups.items():
+        para = nodes.paragraph(classes=["rule-site"])
+        if is_test[path]:
+            para += nodes.literal("", path, classes=["rule-site-file"])
+            for name in items:
+                para += nodes.inline("", "", nodes.literal("", name), classes=["rule-site-test"])
+        else:
+            para += nodes.literal("", f"{path}:{', '.join(items)}", classes=["rule-site-file"])
+        box += para
+    return box
 
 
 def _row(*cells: nodes.Node) -> nodes.row:
@@ -182,7 +202,7 @@ class RuleIndexTransform(SphinxPostTransform):
         if not rules:
             return nodes.paragraph("", "No rules are defined yet.")
         tgroup = nodes.tgroup(cols=4)
-        for width in (18, 32, 25, 25):
+        for width in (16, 24, 26, 34):
             tgroup += nodes.colspec(colwidth=width)
         header = [nodes.paragraph("", h) for h in ("Rule", "Title", "Implemented at", "Tested by")]
         tgroup += nodes.thead("", _row(*header))
@@ -206,7 +226,7 @@ class RuleIndexTransform(SphinxPostTransform):
                 _site_list(tested.get(rule_id, [])),
             )
         tgroup += body
-        return nodes.table("", tgroup, classes=["rule-index"])
+        return nodes.table("", tgroup, classes=["rule-index", "colwidths-given"])
 
 
 # -- environment bookkeeping (incremental and parallel builds) ---------------------------
