@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import copy
 import re
+import signal
 import threading
 import time
 import tracemalloc
@@ -174,12 +175,18 @@ def test_kern_run_2__ctrl_c_interrupts_within_100_ms_and_shared_variables_are_un
         fired.append(time.perf_counter())
         _thread.interrupt_main()
 
+    # Python raises KeyboardInterrupt only with its own SIGINT handler installed; a process
+    # started in the background (SIGINT ignored) has none, so install it for this test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, interrupt)
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        fn(10**10)  # bounded: a lost interrupt fails the test instead of hanging it
-    caught = time.perf_counter()
-    timer.join()
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            fn(10**10)  # bounded: a lost interrupt fails the test instead of hanging it
+        caught = time.perf_counter()
+        timer.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert caught - fired[0] < 0.1, caught - fired[0]
     assert state.get_value() == before
 

@@ -80,6 +80,8 @@ def geometry_touch(n: tuple, strides: tuple, itemsize: int) -> tuple[int, int]:
 
 
 def check_operand(program: Program, pc: int, reg: Register, n: tuple, strides: tuple) -> None:
+    if any(s % reg.itemsize for s in strides):  # every element the loop reads is aligned
+        _fail(f"instruction {pc}: loop strides {strides} of r{reg.index} are not multiples of {reg.itemsize}")
     lo, hi = geometry_touch(n, strides, reg.itemsize)
     if hi <= lo:
         return
@@ -187,6 +189,8 @@ def check_linalg(program: Program, pc: int, op: Any, dst: Register, a: Register,
         dm, dn, dp, s1m, s1n, s2n, s2p, som, sop = imm[:9]
         if min(dm, dn, dp) < 1:
             _fail(f"instruction {pc}: MATMUL with an empty axis")
+        if any(v % isz for v in (s1m, s1n, s2n, s2p, som, sop)):
+            _fail(f"instruction {pc}: MATMUL strides are not multiples of {isz}")
         shapes = [((dm, dn), (s1m, s1n), a), ((dn, dp), (s2n, s2p), b), ((dm, dp), (som, sop), dst)]
         for shape_, strides, reg in shapes:
             lo, hi = extent(shape_, strides, isz)
