@@ -95,6 +95,8 @@ def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: bool = 
         roots = graph_inputs(pending)
         pending = []
         for root in roots:
+            # RAND-STREAM-3: a generator advances only through an update; RAND-STREAM-5: the
+            # state lives in the shared variable, so every function using it shares it
             if isinstance(root, SharedVariable) and root.default_update is not None and id(root) not in seen:
                 seen.add(id(root))
                 result.append(checked_update(root, root.default_update))

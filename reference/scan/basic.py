@@ -344,7 +344,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
 def _absorb_default_updates(visible: list[Variable], updates: list) -> list[tuple[SharedVariable, Variable]]:
     """Shared variables the step uses whose ``default_update`` is set (random generators)
     become loop state updated by that expression; their default update is cleared, so
-    only the loop's returned updates advance them (SCAN-UPD-3)."""
+    only the loop's returned updates advance them (SCAN-UPD-3, RAND-SCAN-1, RAND-STREAM-3)."""
     absorbed: list[tuple[SharedVariable, Variable]] = []
     taken = {id(t) for t, _ in updates}
     pending = list(visible)
