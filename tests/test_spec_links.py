@@ -72,6 +72,12 @@ def test_every_active_rule_has_a_test(report):
         pytest.fail(untested_message(report), pytrace=False)
 
 
+def test_every_rule_but_a_law_names_its_implementing_code(report):
+    if report.unimplemented:
+        ids = ", ".join(f"{r.id} ({r.site})" for r in report.unimplemented)
+        pytest.fail(f"rules no line under reference/ names (cite the id where it is implemented): {ids}", pytrace=False)
+
+
 def test_every_used_id_is_defined(report):
     if report.unknown:
         pytest.fail(unknown_message(report), pytrace=False)
@@ -164,8 +170,15 @@ def test_checker_reports_a_rule_without_a_test(tmp_path):
 
 def test_checker_passes_when_every_rule_is_tested(tmp_path):
     tests = TESTS + '\n@pytest.mark.rule("FIXTURE-LINKS-2")\ndef test_links_2():\n    pass\n'
-    root = make_tree(tmp_path, {"spec/1-x.rst": SPEC, "tests/test_x.py": tests})
+    code = "# FIXTURE-LINKS-1 and FIXTURE-LINKS-2 are implemented here\n"
+    root = make_tree(tmp_path, {"spec/1-x.rst": SPEC, "tests/test_x.py": tests, "reference/x.py": code})
     assert check(root) == rule_ids.LinkReport()
+
+
+def test_checker_reports_a_rule_without_code_unless_it_is_a_law(tmp_path):
+    spec = SPEC.replace(":title: A rule nobody tests", ":title: A law\n   :phase: law")
+    root = make_tree(tmp_path, {"spec/1-x.rst": spec, "tests/test_x.py": TESTS})
+    assert [r.id for r in check(root).unimplemented] == ["FIXTURE-LINKS-1"]
 
 
 def test_checker_reports_ids_used_but_not_defined(tmp_path):

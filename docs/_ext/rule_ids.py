@@ -181,6 +181,8 @@ class LinkReport:
     duplicates: dict[str, list[RuleDef]] = field(default_factory=dict)
     #: definitions with a malformed id, a missing title or an unknown status
     malformed: list[RuleDef] = field(default_factory=list)
+    #: non-retired rules other than laws (``:phase: law``) that no line of code names
+    unimplemented: list[RuleDef] = field(default_factory=list)
 
 
 def check_links(
@@ -215,4 +217,9 @@ def check_links(
         defs[0] for i, defs in by_id.items() if defs[0].status != "retired" and i not in markers
     ]
     report.unknown = {i: sites for i, sites in sorted(used.items()) if i not in by_id}
+    code_ids = set(find_mentions(root / code_dir, root, CODE_SUFFIXES, id_re))
+    report.unimplemented = [
+        defs[0] for i, defs in by_id.items()
+        if defs[0].status != "retired" and defs[0].phase != "law" and i not in code_ids
+    ]
     return report

@@ -1,4 +1,4 @@
-"""cffi builder for the C kernel (API mode, out-of-line): ``reference._cloop._kernel``.
+"""cffi builder for the C kernel (API mode, out-of-line): ``reference._cloop._kernel`` (KERN-BUILD-1).
 
 ``setup.py`` hands ``ffibuilder`` to setuptools through ``cffi_modules``, so ``pip install .``
 and ``pip install -e .`` compile the kernel.  Environment variables read at build time:

@@ -156,7 +156,7 @@ def perform(op: Any, values: Any) -> list:
     """Run ``op`` (a ScanOp) on ``values`` in ``op.mode`` (KERN-MODE-1 .. KERN-MODE-4).
 
     A loop running on the Python path runs the loops in its step on the Python path too
-    (``mode="python"`` never uses the kernel)."""
+    (``mode="python"`` never uses the kernel: KERN-MODE-3)."""
     mode = op.mode if _FORCED.get() is None else _FORCED.get()
     if mode == "python":
         decisions(op)["last"] = Decision("python", "mode='python'" if op.mode == "python"

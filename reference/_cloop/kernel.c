@@ -1,4 +1,5 @@
-/* The scan inner-loop kernel.  Spec: spec/5-kernel.rst (KERN-*).
+/* The scan inner-loop kernel.  Spec: spec/5-kernel.rst (KERN-*).  It never allocates and
+ * never calls Python (KERN-RUN-1).
  *
  * One `for t` loop (cloop_run) around one `for pc` loop with one `switch` (exec).  Each
  * step: bind the registers that move (sequence rows, ring-buffer taps, direct outputs,

@@ -1,4 +1,5 @@
-"""The kernel's instruction set: one table, the single source of truth for C and Python.
+"""The kernel's instruction set: one table, the single source of truth for C and Python
+(KERN-BUILD-2).
 
 Spec: spec/5-kernel.rst (KERN-OP-*).  ``python -m reference._cloop.opcodes`` writes
 ``opcodes.h`` (the C enum) and the generated block of ``kernel.c`` (one ``case`` line per
