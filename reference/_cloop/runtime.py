@@ -210,6 +210,13 @@ class Compiled:
         plan = self.plan(frame, bundle)
         result = bundle.result
         t = 0
+        if 0 < n_steps <= self.chunk:  # a short loop: one call, no timing
+            status = self.lib.cloop_run(plan, 0, n_steps, result)
+            if status < 0:
+                raise KernelError("KERN-SAFE-1", f"kernel status {status} at step {result.t}, "
+                                  f"instruction {result.pc}")
+            t = n_steps if status == 0 else result.t
+            n_steps = 0
         while t < n_steps:
             stop = min(n_steps, t + self.chunk)
             start = time.perf_counter()

@@ -173,6 +173,9 @@ class SeqWindow:
     row_shape: tuple[int, ...]
     row_strides: tuple[int, ...]
 
+    def extent(self) -> tuple[int, int]:
+        return extent(tuple(self.row_shape), tuple(self.row_strides), self.dtype.itemsize)
+
 
 @dataclass
 class Program:

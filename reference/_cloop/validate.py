@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from reference._cloop import opcodes
-from reference._cloop.tape import Program, Register, extent, is_c_contiguous
+from reference._cloop.tape import Program, Register, extent
 
 INT32_MAX = 2**31 - 1
 
@@ -262,8 +262,9 @@ def check_frame(program: Program, frame: Any, n_steps: int) -> None:
                   "the program was built for")
     for j, (ring, buf) in enumerate(zip(program.rings, frame.rings, strict=True)):
         size = buf.shape[0]
-        if buf.dtype != ring.dtype or buf.shape[1:] != tuple(ring.row_shape) \
-                or not is_c_contiguous(buf.shape, buf.strides, buf.itemsize) or not buf.flags.aligned:
+        flags = buf.flags
+        if buf.dtype != ring.dtype or buf.shape[1:] != ring.row_shape \
+                or not flags.c_contiguous or not flags.aligned:
             _fail(f"ring {j}: buffer {buf.dtype}{buf.shape} does not hold rows {ring.dtype}{list(ring.row_shape)}")
         if size < ring_rows(ring, n_steps) or size < ring.depth + (1 if ring.direct else 0) or size < 1:
             _fail(f"ring {j}: {size} rows, fewer than the {ring_rows(ring, n_steps)} it needs")
@@ -282,7 +283,7 @@ def check_frame(program: Program, frame: Any, n_steps: int) -> None:
                 or array.strides[1:] != row_strides or not array.flags.aligned:
             _fail(f"sequence window {w}: array does not match the program")
         lo, hi = extent(array.shape, array.strides, array.itemsize)
-        rlo, rhi = extent(tuple(win.row_shape), tuple(win.row_strides), win.dtype.itemsize)
+        rlo, rhi = win.extent()
         for t in (0, n_steps - 1):
             start = base_offset + t * step
             if rhi > rlo and (start + rlo < lo or start + rhi > hi):
