@@ -40,3 +40,4 @@ __all__ += ["foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints"]
 from reference.explain import explain  # noqa: E402  (KERN-EXPLAIN-1)
 
 __all__ += ["explain"]
+from reference import gradient  # noqa: E402  (pytensor.gradient.grad, verify_grad)

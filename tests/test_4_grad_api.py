@@ -298,3 +298,17 @@ def test_grad_const_1__a_wrt_listed_as_constant_keeps_its_gradient():
     x = pt.vector("x")
     g = pytensor.grad((x * 3 * x).sum(), x, consider_constant=[x])
     np.testing.assert_array_equal(value(g, {x: np.ones(2)}), [6.0, 6.0])
+
+
+@pytest.mark.rule("GRAD-API-1")
+def test_grad_api_1__pytensor_spellings_reach_the_same_grad():
+    x = pt.dscalar("x")
+    for spelled in (pytensor.grad, pytensor.gradient.grad, pt.grad):
+        assert pytensor.function([x], spelled(x**3, x))(2.0) == 12.0
+    assert pytensor.gradient.verify_grad is reference_testing_verify_grad()
+
+
+def reference_testing_verify_grad():
+    from reference.testing import verify_grad
+
+    return verify_grad

@@ -11,7 +11,7 @@ from reference.graph.basic import Apply, Constant, Op
 from reference.graph.traversal import toposort
 from reference.graph.type import TensorType
 from reference.scan.run import run_scan
-from reference.scan.spec import MappedOutput, RecurrentOutput, ScanSpec
+from reference.scan.spec import RecurrentOutput, ScanSpec
 
 
 class ScanOp(Op):
@@ -122,7 +122,3 @@ class ScanOp(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         raise LookupError("the length of a nested loop's output is known only by running it")
-
-
-def is_mapped(out: RecurrentOutput | MappedOutput) -> bool:
-    return isinstance(out, MappedOutput)

@@ -121,6 +121,13 @@ def size(x):  # noqa: ANN001, ANN201
     return as_tensor_variable(x).size
 
 
+def grad(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    """``pytensor.tensor.grad``: the same function as :func:`reference.grad`."""
+    from reference.grad import grad as grad_
+
+    return grad_(*args, **kwargs)
+
+
 def __getattr__(name: str):  # noqa: ANN202
     if name == "random":
         import importlib
