@@ -46,9 +46,10 @@ def info() -> int:
     print(f"python {platform.python_version()}, numpy {np.__version__}")
     print(_cloop.kernel_status())
     if _cloop.HAVE_CLOOP:  # KERN-EXACT-3: what the import-time self-check found on this machine
-        from reference._cloop import selfcheck
+        from reference._cloop import selfcheck, specialise
 
         print(selfcheck.results().summary())
+        print(specialise.status())
     return 0
 
 

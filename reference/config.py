@@ -17,6 +17,7 @@ _CHOICES: dict[str, tuple[Any, ...] | None] = {
     "mode": (None, "python", "c", "check", "FAST_RUN", "FAST_COMPILE"),
     "scan__allow_gc": (False, True),
     "compute_test_value": ("off",),
+    "cloop__tier": ("auto", "generic", "specialised"),
 }
 
 _DEFAULTS: dict[str, Any] = {
@@ -24,6 +25,7 @@ _DEFAULTS: dict[str, Any] = {
     "mode": None,
     "scan__allow_gc": False,
     "compute_test_value": "off",
+    "cloop__tier": "auto",
 }
 
 
@@ -43,13 +45,11 @@ class Config:
     """The flags.  Unknown names and values outside a flag's choices raise."""
 
     def __init__(self) -> None:
-        object.__setattr__(self, "_values", dict(_DEFAULTS))
+        for name, value in _DEFAULTS.items():
+            object.__setattr__(self, name, value)  # plain attributes: reading a flag is cheap
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"reference.config has no flag {name!r}") from None
+    def __getattr__(self, name: str) -> Any:  # only called for names that are not flags
+        raise AttributeError(f"reference.config has no flag {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name not in _DEFAULTS:
@@ -57,7 +57,7 @@ class Config:
         choices = _CHOICES[name]
         if choices is not None and value not in choices:
             raise ValueError(f"config.{name} must be one of {choices}, got {value!r}")
-        self._values[name] = value
+        object.__setattr__(self, name, value)
 
     @contextlib.contextmanager
     def change_flags(self, **flags: Any) -> Iterator[None]:

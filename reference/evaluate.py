@@ -52,13 +52,18 @@ def run_node(node: Apply, inputs: list[Any]) -> list[Any]:
     except Exception as error:
         error.add_note(f"while evaluating {node}")
         raise
-    if len(node.outputs) == 1 and not isinstance(result, tuple | list):
+    if len(node.outputs) == 1 and not isinstance(result, (tuple, list)):
         if __debug__:
             check_output(node, node.outputs[0], result)
         return [result]
-    for variable, value in zip(node.outputs, result, strict=True):
-        check_output(node, variable, value)
-    return list(result)
+    values = list(result)  # one value per output
+    if __debug__:  # GRAPH-EVAL-4
+        assert len(values) == len(node.outputs), (
+            f"GRAPH-EVAL-4: {node.op} produced {len(values)} values for {len(node.outputs)} outputs"
+        )
+        for variable, value in zip(node.outputs, values):  # noqa: B905 - lengths checked above
+            check_output(node, variable, value)
+    return values
 
 
 def evaluate_graph(
@@ -78,11 +83,14 @@ def evaluate_graph(
         except KeyError:  # constants and shared variables not bound in env
             inputs = [read(env, variable) for variable in node.inputs]
         results = run_node(node, inputs)
-        for variable, value in zip(node.outputs, results, strict=True):
-            env[variable] = value
+        for i, variable in enumerate(node.outputs):
+            env[variable] = results[i]
         if trace is not None:
             trace(node, inputs, results)
-    return [read(env, variable) for variable in outputs]
+    try:
+        return [env[variable] for variable in outputs]
+    except KeyError:  # an output that is an unbound constant or shared variable
+        return [read(env, variable) for variable in outputs]
 
 
 def evaluate(outputs: Any, inputs: Mapping[Variable, Any] | None = None, *,

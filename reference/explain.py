@@ -21,6 +21,7 @@ class LoopReport:
     reason: str
     blockers: list[str] = field(default_factory=list)  # ops the kernel has no lowering for
     program: Any = None
+    tier: str = ""              # the kernel tier of that program, and why (KERN-TIER-2)
 
     def __str__(self) -> str:
         mode = {None: "default (kernel where the step lowers)", "python": "python",
@@ -37,6 +38,8 @@ class LoopReport:
         if self.program is not None:
             lines.append(f"  program: {len(self.program.code)} instructions, "
                          f"{len(self.program.regs)} registers")
+        if self.tier:
+            lines.append(f"  kernel tier: {self.tier}")
         return "\n".join(lines)
 
 
@@ -97,6 +100,16 @@ def static_blockers(spec: Any) -> list[str]:
     return sorted(set(blockers))
 
 
+def program_tier(op: Any, program: Any) -> str:
+    """Which kernel tier runs ``program`` and why (KERN-TIER-2); "" if it has not run."""
+    from reference._cloop import dispatch, runtime
+
+    for compiled in dispatch._cache(op).values():
+        if isinstance(compiled, runtime.Compiled) and compiled.program is program:
+            return f"{compiled.tier} ({compiled.tier_reason})"
+    return ""
+
+
 def explain(fn: Any, verbose: bool = False) -> Explanation:
     """Say, per scan of compiled function ``fn``, which path runs and why (KERN-EXPLAIN-1)."""
     from reference import _cloop
@@ -124,7 +137,7 @@ def explain(fn: Any, verbose: bool = False) -> Explanation:
             report = LoopReport(op.spec.name, op.mode, None, reason, blockers)
         else:
             report = LoopReport(op.spec.name, op.mode, decision.path, decision.reason, blockers,
-                                decision.program)
+                                decision.program, program_tier(op, decision.program))
             if verbose and decision.program is not None:
                 details.append(disassemble(decision.program))
         loops.append(report)

@@ -21,6 +21,7 @@ import reference as pytensor
 import reference.tensor as pt
 from reference._cloop import HAVE_CLOOP, dispatch, runtime, validate
 from reference._cloop.tape import Geom, Unsupported
+from reference.config import config
 from reference.graph.traversal import toposort
 from reference.scan.op import ScanOp
 
@@ -72,13 +73,16 @@ def same_outcome(a, b) -> bool:
     ("until at step 0", lambda: pytensor.scan(lambda h: (h + 1, pytensor.scan.utils.until(h > -1)),
                                               outputs_info=pt.constant(F64(0)), n_steps=10**9)[0], []),
 ])
-def test_kern_safe_1__hostile_inputs_give_the_python_paths_outcome(name, build, args):
+@pytest.mark.rule("KERN-TIER-1")
+@pytest.mark.parametrize("tier", ["generic", "specialised"])
+def test_kern_safe_1__hostile_inputs_give_the_python_paths_outcome(name, build, args, tier):
     out = build()
     inputs = [v for v in pytensor.graph_inputs([out]) if v.owner is None and not isinstance(v, pytensor.Constant)
               and not isinstance(v, pytensor.SharedVariable)]
     python = pytensor.function(inputs, out, mode="python")
     auto = pytensor.function(inputs, out)
-    assert same_outcome(outcome(python, args), outcome(auto, args)), name
+    with config.change_flags(cloop__tier=tier):
+        assert same_outcome(outcome(python, args), outcome(auto, args)), name
 
 
 MUTABLE = ["reg_index", "reg_offset", "reg_shape", "reg_stride", "geom_n", "geom_s", "imm", "tap",

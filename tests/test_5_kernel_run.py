@@ -19,6 +19,7 @@ import reference.tensor as pt
 from reference._cloop import HAVE_CLOOP, dispatch, mirror, runtime, validate
 from reference._cloop.dispatch import same_bits
 from reference._cloop.tape import disassemble
+from reference.config import config
 from reference.graph.traversal import toposort
 from reference.scan.op import ScanOp
 
@@ -105,18 +106,20 @@ def test_kern_bind_2__until_keeps_the_stopping_step_and_zero_steps():
 
 
 @pytest.mark.rule("KERN-BIND-2")
-def test_kern_bind_2__memory_is_flat_in_the_number_of_steps():
+@pytest.mark.parametrize("tier", ["generic", "specialised"])
+def test_kern_bind_2__memory_is_flat_in_the_number_of_steps(tier):
     k, A = pt.iscalar("k"), pt.vector("A")
     result, updates = pytensor.scan(lambda p, A: p * A, outputs_info=pt.ones_like(A), non_sequences=A, n_steps=k)
     fn = pytensor.function([A, k], result[-1], updates=updates)
     a = np.linspace(0.999, 1.001, 10)
     peaks = []
-    for steps in (1_000, 200_000):
-        fn(a, 10)
-        tracemalloc.start()
-        fn(a, steps)
-        peaks.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
+    with config.change_flags(cloop__tier=tier):
+        for steps in (1_000, 200_000):
+            fn(a, 10)  # a warm-up call: lowering and, for the specialised tier, the compile
+            tracemalloc.start()
+            fn(a, steps)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
     assert peaks[1] < peaks[0] + 4096, peaks
     assert compiled_program(fn).rings[0].keep == 1
 
@@ -131,12 +134,15 @@ def test_kern_run_1__the_kernel_source_allocates_nothing_and_calls_no_python():
 
 
 @pytest.mark.rule("KERN-RUN-1")
-def test_kern_run_1__the_gil_is_released_while_the_kernel_runs():
+@pytest.mark.parametrize("tier", ["generic", "specialised"])
+def test_kern_run_1__the_gil_is_released_while_the_kernel_runs(tier):
     x = pt.dvector("x")
-    out, _ = pytensor.scan(lambda xt, h: h * 0.999 + xt, sequences=x, outputs_info=pt.constant(F64(0)))
+    # tanh is a numpy loop call: a step of some nanoseconds on either tier
+    out, _ = pytensor.scan(lambda xt, h: pt.tanh(h) * 0.999 + xt, sequences=x, outputs_info=pt.constant(F64(0)))
     fn = pytensor.function([x], out[-1])
     data = np.ones(3_000_000)
-    fn(data[:10])
+    with config.change_flags(cloop__tier=tier):
+        fn(data[:10])  # lowering and, for the specialised tier, the compile
     ticks = []
     done = threading.Event()
 
@@ -151,7 +157,8 @@ def test_kern_run_1__the_gil_is_released_while_the_kernel_runs():
     try:
         thread.start()
         start = time.perf_counter()
-        fn(data)
+        with config.change_flags(cloop__tier=tier):
+            fn(data)
         elapsed = time.perf_counter() - start
     finally:
         runtime.CHUNK_SECONDS = runtime_before

@@ -1,12 +1,17 @@
 """``python -m reference bench``: per-step time of the C path, the Python path, a hand-written
 numpy loop and hand-written C, on the loops of issue 5.  Spec: spec/5-kernel.rst (KERN-PERF).
 
+The C path is timed on both kernel tiers: "C ns/step" is the specialised tier (what a long
+loop runs on), "C generic" the interpreter (what short loops run on); see KERN-TIER-2.
+
 Every number is the median over ``--repeat`` runs, in one process, as ns per loop step;
 ratios are computed from medians measured in this run.  The hand-written C is compiled
 here through cffi with the kernel's flags at ``-O2`` (and calls numpy's own BLAS and
 ``tanh`` loop where the loop needs them, like the kernel).  ``--peers`` also times
-PyTensor's numba and C backends in a subprocess, when a Python with PyTensor is given
-(``--peers-python``, default ``/work/venvs/pt/bin/python``).
+PyTensor's numba and C backends (compared with the C path) and its ``py`` linker, with
+and without a C compiler (compared with the Python path; see ``PEER_BACKENDS``), in a
+subprocess, when a Python with PyTensor is given (``--peers-python``, default
+``/work/venvs/pt/bin/python``).
 """
 
 from __future__ import annotations
@@ -325,6 +330,7 @@ def run(quick: bool = False, repeat: int = 5, peers: bool = False, peers_python:
         only: list[str] | None = None, out: Any = sys.stdout) -> dict:
     from reference import _cloop
     from reference._cloop import selfcheck
+    from reference.config import config
 
     print(f"reference bench: numpy {np.__version__}; {_cloop.kernel_status()}", file=out)
     selfcheck.results()
@@ -343,9 +349,12 @@ def run(quick: bool = False, repeat: int = 5, peers: bool = False, peers_python:
         row: dict[str, float] = {}
         function, args, _, hand = make(steps)
         _, slow_args, slow_numpy, _ = make(slow)
-        fc = function(None)
-        fc(*args)
-        row["c"] = median_seconds(lambda f=fc, a=args: f(*a), repeat) / steps
+        # the C path on each tier (KERN-TIER-2): the specialised tier is what long loops get
+        for tier, column in (("generic", "c_generic"), ("specialised", "c")):
+            with config.change_flags(cloop__tier=tier):
+                fc = function(None)
+                fc(*args)
+                row[column] = median_seconds(lambda f=fc, a=args: f(*a), repeat) / steps
         fp = make(slow)[0]("python")
         row["python"] = median_seconds(lambda f=fp, a=slow_args: f(*a), max(1, repeat // 2)) / slow
         row["numpy"] = median_seconds(slow_numpy, max(1, repeat // 2)) / slow
@@ -363,7 +372,7 @@ def run(quick: bool = False, repeat: int = 5, peers: bool = False, peers_python:
           f" (Python path: {fixed_cost(repeat, 'python') * 1e6:.1f} us)", file=out)
     result = {"workloads": table, "fixed_cost_s": cost}
     if peers:
-        result["peers"] = run_peers(peers_python or "/work/venvs/pt/bin/python", quick, out)
+        result["peers"] = run_peers(peers_python or "/work/venvs/pt/bin/python", quick, out, only)
     return result
 
 
@@ -371,7 +380,8 @@ def _format_row(key: str, title: str, row: dict) -> str:
     def ns(v: float) -> str:
         return f"{v * 1e9:10.1f}"
 
-    parts = [f"{key:4s} {title[:48]:48s}", ns(row["c"]), ns(row["python"]), ns(row["numpy"])]
+    parts = [f"{key:4s} {title[:48]:48s}", ns(row["c"]), ns(row["c_generic"]), ns(row["python"]),
+             ns(row["numpy"])]
     parts.append(ns(row["hand_c"]) if "hand_c" in row else f"{'-':>10s}")
     parts.append(f"{row['python'] / row['c']:9.0f}x {row['numpy'] / row['c']:7.0f}x")
     parts.append(f"{row['c'] / row['hand_c']:6.2f}" if "hand_c" in row else "     -")
@@ -380,7 +390,8 @@ def _format_row(key: str, title: str, row: dict) -> str:
     return " ".join(parts)
 
 
-HEADER = (f"{'':4s} {'loop':48s} {'C ns/step':>10s} {'Py ns':>10s} {'numpy ns':>10s} {'handC ns':>10s}"
+HEADER = (f"{'':4s} {'loop':48s} {'C ns/step':>10s} {'C generic':>10s} {'Py ns':>10s} {'numpy ns':>10s}"
+          f" {'handC ns':>10s}"
           f" {'Py/C':>10s} {'np/C':>8s} {'C/handC':>7s}")
 
 PEER_SCRIPT = r"""
@@ -389,9 +400,13 @@ import numpy as np
 import pytensor, pytensor.tensor as pt
 quick = sys.argv[1] == "1"
 mode_name = sys.argv[2]
+only = sys.argv[3].split(",") if len(sys.argv) > 3 and sys.argv[3] else None
 from pytensor.compile.mode import Mode
 mode = {"numba": Mode(linker="numba", optimizer="fast_run"),
-        "c": Mode(linker="cvm", optimizer="fast_run")}[mode_name]
+        "c": Mode(linker="cvm", optimizer="fast_run"),
+        "py": Mode(linker="py", optimizer="fast_run"),
+        "py-nocxx": Mode(linker="py", optimizer="fast_run")}[mode_name]
+python_linker = mode_name.startswith("py")
 def med(fn, r=3):
     fn(); ts = []
     for _ in range(r):
@@ -435,28 +450,50 @@ def vec(steps):
     rng = np.random.default_rng(4)
     args = [rng.uniform(0.5, 0.9, 1000), rng.standard_normal(1000), np.zeros(1000)]
     return med(lambda: f(*args)) / steps
-d = 20 if quick else 1
-out["w1"] = power(100000 // d)
-out["w2"] = running(1000000 // d)
-out["w5"] = twotap(1000000 // d)
-out["w3"] = poly(10000)
-out["w4a"] = rnn(64, 10000 // d)
-out["w4b"] = rnn(256, 10000 // d)
-out["w6"] = vec(10000 // d)
+# the py linker is slow: fewer steps (the times are per step)
+d = 20 if quick or python_linker else 1
+runs = {"w1": lambda: power(100000 // d), "w2": lambda: running(1000000 // d),
+        "w5": lambda: twotap(1000000 // d), "w3": lambda: poly(10000),
+        "w4a": lambda: rnn(64, 10000 // d), "w4b": lambda: rnn(256, 10000 // d),
+        "w6": lambda: vec(10000 // d)}
+base_mode = mode
+for key, run in runs.items():
+    if only is None or key in only:
+        try:
+            out[key] = run()
+        except OverflowError as error:
+            # PyTensor's py linker overflows an int8 constant in the outer graph's fused
+            # Composite{minimum(1, n) + 1} (w2, n > 127); the step has nothing to fuse
+            if not python_linker:
+                raise
+            print(f"{key}: {error}; retrying without fusion", file=sys.stderr)
+            mode = base_mode.excluding("fusion")
+            out[key] = run()
+            mode = base_mode
 print(json.dumps(out))
 """
 
 
-def run_peers(python: str, quick: bool, out: Any) -> dict:
-    """PyTensor's numba and C backends on the same loops, in a subprocess."""
+#: PyTensor's backends timed by ``--peers``.  ``py`` is ``Mode(linker="py")``: a Python
+#: perform for every outer node, but the loop's step is linked by a VM that compiles C
+#: thunks when a compiler is configured; ``py-nocxx`` is the same mode with
+#: ``PYTENSOR_FLAGS=cxx=``, where every node runs its Python ``perform``.
+PEER_BACKENDS = ("numba", "c", "py", "py-nocxx")
+
+
+def run_peers(python: str, quick: bool, out: Any, only: list[str] | None = None) -> dict:
+    """PyTensor's backends (:data:`PEER_BACKENDS`) on the same loops, in a subprocess."""
     results: dict = {}
     if not os.path.exists(python):
         print(f"peers: {python} not found", file=out)
         return results
-    for backend in ("numba", "c"):
+    for backend in PEER_BACKENDS:
         env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", NUMBA_NUM_THREADS="1")
+        if backend == "py-nocxx":
+            env["PYTENSOR_FLAGS"] = "cxx="
         try:
-            proc = subprocess.run([python, "-c", PEER_SCRIPT, "1" if quick else "0", backend],
+            proc = subprocess.run([python, "-c", PEER_SCRIPT, "1" if quick else "0", backend,
+                                   ",".join(only or [])],
                                   capture_output=True, text=True, timeout=3600, env=env)
             results[backend] = json.loads(proc.stdout.strip().splitlines()[-1])
         except Exception as error:  # noqa: BLE001 - report and go on
@@ -471,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reference bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps (a smoke run)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
-    parser.add_argument("--peers", action="store_true", help="also time PyTensor's numba and C backends")
+    parser.add_argument("--peers", action="store_true",
+                        help="also time PyTensor's numba, C and py backends (py also with cxx=)")
     parser.add_argument("--peers-python", default=None, help="a Python with PyTensor installed")
     parser.add_argument("--only", nargs="*", help="workload keys (w1 w2 w5 w3 w4a w4b w6)")
     parser.add_argument("--json", default=None, help="also write the numbers to this file")
@@ -487,9 +525,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_peer_ratios(result: dict) -> None:
+    """PyTensor's compiled backends against the C path; its ``py`` linker (``py``,
+    ``py-nocxx``) against the Python path."""
     for backend, numbers in result["peers"].items():
+        ours, name = ("python", "Python path") if backend.startswith("py") else ("c", "C path")
         ratios = []
         for key, row in result["workloads"].items():
             if key in numbers:
-                ratios.append(f"{key} {numbers[key] / row['c']:.1f}x")
-        print(f"PyTensor {backend} / C path: " + ", ".join(ratios))
+                ratios.append(f"{key} {numbers[key] / row[ours]:.1f}x")
+        print(f"PyTensor {backend} / {name}: " + ", ".join(ratios))

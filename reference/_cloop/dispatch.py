@@ -65,7 +65,14 @@ def _cache(op: Any) -> dict:
 
 
 def decisions(op: Any) -> dict:
-    return op.__dict__.setdefault("kernel_decisions", {})
+    found = op.__dict__.get("kernel_decisions")
+    if found is None:
+        found = op.__dict__["kernel_decisions"] = {}
+    return found
+
+
+#: numpy error-state actions the kernel cannot reproduce (it never raises or calls a handler)
+_RAISING_ERRORS = frozenset({"raise", "call"})
 
 
 def compiled_for(op: Any, prep: Any) -> Any:
@@ -75,8 +82,7 @@ def compiled_for(op: Any, prep: Any) -> Any:
         raise Unsupported("REFERENCE_NO_CLOOP=1 is set")
     if not _cloop.HAVE_CLOOP:
         raise Unsupported(f"the C kernel is not built ({_cloop.CLOOP_IMPORT_ERROR})")
-    errors = np.geterr()
-    if any(errors[k] in ("raise", "call") for k in errors):
+    if not _RAISING_ERRORS.isdisjoint(np.geterr().values()):
         raise Unsupported("numpy's error state raises on floating-point errors (np.seterr); "
                           "the kernel does not report them")
     selfcheck.results()  # the import-time self-check, once per process (KERN-EXACT-3)
@@ -157,7 +163,8 @@ def perform(op: Any, values: Any) -> list:
 
     A loop running on the Python path runs the loops in its step on the Python path too
     (``mode="python"`` never uses the kernel: KERN-MODE-3)."""
-    mode = op.mode if _FORCED.get() is None else _FORCED.get()
+    forced = _FORCED.get()
+    mode = op.mode if forced is None else forced
     if mode == "python":
         decisions(op)["last"] = Decision("python", "mode='python'" if op.mode == "python"
                                          else "the loop around it runs on the Python path")

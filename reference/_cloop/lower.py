@@ -112,12 +112,13 @@ def row_signature(value: Any) -> tuple:
 def signature(spec: ScanSpec, outer: Any, keep: tuple) -> tuple:
     """What a lowered program depends on: dtypes, row shapes and strides of every input,
     and the storage plan.  Values, and how many rows a sequence has, are not part of it."""
+    initials = [row_signature(outer.initials[r]) if out.multiple_taps else value_signature(outer.initials[r])
+                for r, out in enumerate(spec.recurrent)]
     return (
-        tuple(row_signature(v) for v in outer.sequences),
-        tuple(row_signature(v) if out.multiple_taps else value_signature(v)
-              for out, v in zip(spec.recurrent, outer.initials, strict=True)),
-        tuple(value_signature(v) for v in outer.shared),
-        tuple(value_signature(v) for v in outer.non_sequences),
+        tuple(map(row_signature, outer.sequences)),
+        tuple(initials),
+        tuple(map(value_signature, outer.shared)),
+        tuple(map(value_signature, outer.non_sequences)),
         keep,
     )
 
@@ -139,6 +140,7 @@ class Lowering:
         self.invariant: dict[Variable, Any] = {}
         self.produced: dict[int, int] = {}    # register -> pc of the instruction writing it
         self.ring_py_c: dict[int, bool] = {}  # ring -> rows C-contiguous on the Python path
+        self.pinned: set[int] = set()         # temporaries place_outputs must not move
 
     @classmethod
     def bare(cls, name: str = "selfcheck") -> Lowering:
@@ -148,7 +150,7 @@ class Lowering:
         self.non_c_rings = frozenset()
         self.p = Program(name=name)
         self.reg, self.static, self.invariant, self.produced, self.ring_py_c = {}, {}, {}, {}, {}
-        self.block, self.blocked = 0, set()
+        self.block, self.blocked, self.pinned = 0, set(), set()
         return self
 
     # -- entry ---------------------------------------------------------------------------
@@ -286,16 +288,73 @@ class Lowering:
         self.check_callable(ufunc, types)
         ref = FnRef("ufunc", ufunc, types)
         if self.block:
-            self.p.call_geometry(ref, dst, list(operands), self.block_call_geometry(dst, operands), note=note)
+            self.emit_block_call(ref, dst, operands, note)
         else:
             self.p.call(ref, dst, *operands, note=note)
         self.produced[dst.index] = len(self.p.code) - 1
         return dst
 
-    def block_call_geometry(self, dst: Register, operands: tuple[Register, ...]) -> Geom:
-        """KERN-BIND-3: a numpy loop in a block is called once per step, on that step's row
-        with the row's own length and strides, exactly as the Python path calls it (numpy's
-        loops may take other code paths for other lengths, so calls are not merged)."""
+    def emit_block_call(self, ref: FnRef, dst: Register, operands: tuple[Register, ...], note: str) -> None:
+        """A numpy loop in a block: one call over the block's rows when the self-check has
+        verified that merged call on this machine -- in any layout, or with its result kept
+        apart from its operands, or (``power`` with a varying exponent) followed by numpy's
+        fast path -- else one call per step (KERN-BIND-3, KERN-BIND-4)."""
+        from reference._cloop import selfcheck
+
+        per_step = self.per_step_call_geometry(dst, operands)
+        merged = self.merged_call_geometry(dst, operands)
+        ufunc, types, nin = ref.name, ref.types, len(operands)
+        if merged is not None and per_step.n[2] > 1 and selfcheck.merge_refused(
+                ufunc, types, inner_steps(per_step, nin), per_step.n[2]) is not None:
+            merged = None  # the per-step call of a longer row must itself be one call per element
+        if merged is None:
+            self.p.call_geometry(ref, dst, list(operands), per_step, note=note)
+            return
+        forms: list[tuple[str, bool]] = [("call", False)]  # (form, the base copied to a block first)
+        if ufunc == "numpy.power" and merged.s[2][2] != 0 and all(
+                selfcheck.disabled_reason(("op", name)) is None for name in power_fast_path_opcodes(dst.dtype)):
+            # a varying exponent: the plain call never agrees (numpy's fast path); a broadcast
+            # base is copied to a block first if the check allows (SIMD pow gathers it slowly)
+            forms[:0] = [("power fast path", True)] * (merged.s[1][2] == 0) + [("power fast path", False)]
+        for form, copy_base in forms:
+            args = list(operands)
+            if copy_base:
+                args[0] = Register(-1, "base", dst.dtype, dst.shape, dst.strides, ("arena",))
+            geom = self.merged_call_geometry(dst, tuple(args)) if copy_base else merged
+            if geom is None:
+                continue
+            steps, n = inner_steps(geom, nin), geom.n[2]
+            pad = max(abs(s) for s in steps) + dst.itemsize
+            for apart in (False, True):
+                if selfcheck.merge_refused(ufunc, types, steps, n, apart=apart, form=form) is not None:
+                    continue
+                if copy_base:
+                    args[0] = self.p.temp(dst.dtype, dst.shape, f"{operands[0].name} per row")
+                    self.emit_ew(opcodes.copy(dst.dtype.name).name, args[0], operands[0], note="the base per row")
+                out = dst if form == "call" else self.p.temp(dst.dtype, dst.shape, "power (one call)")
+                if apart:
+                    self.keep_apart(out, pad)
+                self.p.call_geometry(ref, out, args, geom,
+                                     note=f"{note} (one call{', result apart from its operands' if apart else ''})")
+                if form != "call":
+                    emit_power_fast_path(self.p, dst, out, operands[0], operands[1])
+                return
+        self.p.call_geometry(ref, dst, list(operands), per_step,
+                             note=f"{note} (one call per step: no merged call is verified on this machine)")
+
+    def keep_apart(self, reg: Register, pad: int) -> None:
+        """Move arena temporary ``reg`` (not yet written or viewed) to a fresh place at least
+        ``pad`` bytes from anything else in the arena and from its ends, and keep it there
+        (not written in place: KERN-BIND-2).  A call writing it is then apart, as numpy's
+        overlap test sees it, from operands whose strides are below ``pad`` (KERN-BIND-4)."""
+        start = -(-(self.p.arena_bytes + pad) // 64) * 64
+        reg.offset = start
+        self.p.arena_bytes = start + max(reg.nbytes, 1) + pad
+        self.pinned.add(reg.index)
+
+    def per_step_call_geometry(self, dst: Register, operands: tuple[Register, ...]) -> Geom:
+        """KERN-BIND-3: one call per step, on that step's row with the row's own length and
+        strides, exactly as the Python path calls the loop."""
         def row(r: Register) -> Register:
             return Register(r.index, r.name, r.dtype, r.shape[1:], r.strides[1:], r.root, r.offset)
 
@@ -305,6 +364,30 @@ class Lowering:
         regs = (dst, *operands)
         block_strides = [r.strides[0] if r.shape[0] != 1 else 0 for r in regs] + [0] * (4 - len(regs))
         return Geom((1, self.block, n[2]), tuple((0, block_strides[k], strides[k][2]) for k in range(4)))
+
+    def merged_call_geometry(self, dst: Register, operands: tuple[Register, ...]) -> Geom | None:
+        """KERN-BIND-4: the block's calls as one loop nest: the block axis merged with the
+        rows where the layouts allow (a row of one element: one call over the block), or
+        innermost (one call per element of the row); None when neither makes fewer calls."""
+        regs = (dst, *operands)
+        if dst.size == 0 or any(len(r.shape) != len(dst.shape) for r in regs):
+            return None
+
+        def block_last(r: Register) -> Register:
+            return Register(r.index, r.name, r.dtype, (*r.shape[1:], r.shape[0]),
+                            (*r.strides[1:], r.strides[0]), r.root, r.offset)
+
+        best: Geom | None = None
+        for views in (regs, [block_last(r) for r in regs]):
+            try:
+                n, strides = broadcast_geometry(views[0], views[1:])
+            except Unsupported:
+                continue
+            if best is None or n[0] * n[1] < best.n[0] * best.n[1]:
+                best = Geom(n, strides)
+        if best is None or best.n[0] * best.n[1] >= self.block:
+            return None
+        return best
 
     def check_callable(self, ufunc: str, types: str) -> None:
         from reference._cloop import selfcheck
@@ -929,7 +1012,7 @@ class Lowering:
             src = self.p.regs[ring.src]
             if (src.root != ("arena",) or src.origin != "temp" or sources.count(ring.src) != 1
                     or src.index not in self.produced or src.index == self.p.until_reg
-                    or not src.c_contiguous):
+                    or not src.c_contiguous or src.index in self.pinned):
                 continue
             lo, hi = src.offset, src.offset + max(src.nbytes, 1)
             for reg in self.p.regs:
@@ -945,6 +1028,57 @@ class Lowering:
                     and self.p.regs[ring.src].size > 1:
                 bad.add(j)
         return frozenset(bad)
+
+
+def inner_steps(geom: Geom, nin: int) -> tuple[int, ...]:
+    """The strides a numpy loop is called with under ``geom``: the result's, then each
+    operand's (bytes)."""
+    return tuple(geom.s[k][2] for k in range(nin + 1))
+
+
+#: numpy's power loop, called on one element with a stride-0 exponent (one step's call),
+#: computes these exponents by these expressions, not by its pow: its fast path (KERN-BIND-4)
+POWER_FAST_PATH = ((2.0, "x * x"), (1.0, "x"), (0.0, "1"), (-1.0, "1 / x"), (0.5, "sqrt(x)"))
+
+
+def power_fast_path_opcodes(dtype: np.dtype) -> list[str]:
+    """The inline opcodes emit_power_fast_path uses for ``dtype``."""
+    name = np.dtype(dtype).name
+    return [_inline(f, name) for f in ("multiply", "true_divide", "sqrt", "equal")] + [opcodes.where(name).name]
+
+
+def _inline(family: str, dtype: str) -> str:
+    op = opcodes.elementwise(family, dtype)
+    if op is None:
+        raise Unsupported(f"no inline {family} for {dtype}")
+    return op.name
+
+
+def emit_power_fast_path(p: Program, dst: Register, pw: Register, x: Register, y: Register) -> None:
+    """``dst = pw``, the result of one merged call of numpy.power on ``x`` and ``y``, except
+    where ``y`` is an exponent of POWER_FAST_PATH: there, what numpy's loop computes for
+    that element alone (KERN-BIND-4).  Inline opcodes only."""
+    dtype = dst.dtype
+    name = dtype.name
+
+    def const(v: float) -> Register:
+        value = np.asarray(v, dtype=dtype)
+        return p.external(("array", value), value, repr(v), "const")
+
+    def apply(family: str, *args: Register) -> Register:
+        out = p.temp(dtype, x.shape, f"power fast path {family}")
+        p.elementwise(_inline(family, name), out, *args, note="power fast path")
+        return out
+
+    one = const(1.0)
+    values = {"x * x": lambda: apply("multiply", x, x), "x": lambda: x, "1": lambda: one,
+              "1 / x": lambda: apply("true_divide", one, x), "sqrt(x)": lambda: apply("sqrt", x)}
+    cond = p.temp(np.dtype(bool), dst.shape, "power exponent test")
+    src = pw
+    for exponent, how in POWER_FAST_PATH:
+        p.elementwise(_inline("equal", name), cond, y, const(exponent), note=f"power fast path: y == {exponent}")
+        p.elementwise(opcodes.where(name).name, dst, cond, values[how](), src, note=f"power fast path: {how}")
+        src = dst
 
 
 def _row_strides(dst_shape: tuple, n: int, stride: int) -> tuple:

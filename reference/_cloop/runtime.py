@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from reference._cloop import opcodes, validate
+from reference._cloop import opcodes, specialise, validate
 from reference._cloop.tape import Program, Unsupported
+from reference.config import config
 from reference.errors import SpecError
 from reference.evaluate import read, run_node
 from reference.scan.run import (
@@ -125,6 +126,11 @@ class Compiled:
         for i, (r, parent, off) in enumerate(views):
             self.viewbinds[i].reg, self.viewbinds[i].parent, self.viewbinds[i].offset = r, parent, off
         self.n_taps, self.n_views = len(taps), len(views)
+        self.layout = specialise.Layout(self.static_regs, seq_regs, taps, views)
+        # the generic kernel until the specialised tier takes over (KERN-TIER-2)
+        self.kernel_run = lib.cloop_run
+        self.tier, self.tier_failure = "generic", None
+        self.steps_run = 0
         self.static_index = np.array([r for r, *_ in self.static_regs], dtype=np.intp)
         self.static_offset = np.array([off for *_, off in self.static_regs], dtype=np.intp)
         self.static_is_ext = [(i, k) for i, (_, kind, k, _) in enumerate(self.static_regs) if kind == "ext"]
@@ -137,6 +143,13 @@ class Compiled:
         """Per-spec lookups used at every call."""
         self.recurrent_index = {spec.outputs.index(o): r for r, o in enumerate(spec.recurrent)}
         self.nonseq_index = {v: i for i, v in enumerate(spec.non_sequences)}
+        p = self.program
+        #: each external array as ("array", the array) or ("non-sequence", its position);
+        #: None when an external is computed per call by the loop-invariant nodes
+        self.direct_ext: list[tuple[str, Any]] | None = None
+        if not p.invariant_nodes and all(src[0] == "array" or src[1] in self.nonseq_index for src in p.ext):
+            self.direct_ext = [src if src[0] == "array" else ("non-sequence", self.nonseq_index[src[1]])
+                               for src in p.ext]
 
     # -- per call ----------------------------------------------------------------------------
     def frame(self, spec: ScanSpec, outer: Any, n_steps: int, windows: list, history: list,
@@ -146,9 +159,10 @@ class Compiled:
         p = self.program
         if bundle is None:
             arena = aligned_bytes(p.arena_bytes)
+            arena_address = address(arena) if arena.size else 0
             old_rings: list = [None] * len(p.rings)
         else:
-            arena, old_rings = bundle.arena, bundle.rings
+            arena, arena_address, old_rings = bundle.arena, bundle.arena_address, bundle.rings
         ext = self.external_values(spec, outer)
         for k1, off1, k2, off2 in p.distinct_ext:
             if address(ext[k1]) + off1 == address(ext[k2]) + off2:
@@ -165,10 +179,11 @@ class Compiled:
                 buf[0] = outer.shared[ring.index]
             elif ring.depth:
                 r = self.recurrent_index.get(ring.index)
-                if r is None or len(history[r]) != ring.depth or \
-                        any(np.shape(row) != ring.row_shape for row in history[r]):
+                if r is None or len(history[r]) != ring.depth:
                     raise validate.InvalidProgram(f"ring {j} does not match the initial rows of output {ring.index}")
                 for i, row in enumerate(history[r]):
+                    if np.shape(row) != ring.row_shape:
+                        raise validate.InvalidProgram(f"ring {j} does not match the initial rows of output {ring.index}")
                     buf[i] = row
             rings.append(buf)
             heads.append(ring.depth % size)
@@ -180,15 +195,14 @@ class Compiled:
                 seq_windows.append((array, address(window) - address(array), window.strides[0] * block))
             else:
                 seq_windows.append((array, 0, 0))
-        frame = Frame(arena, address(arena) if arena.size else 0, ext, rings, heads, seq_windows)
+        frame = Frame(arena, arena_address, ext, rings, heads, seq_windows)
         validate.check_frame(p, frame, n_steps)
         return frame
 
     def external_values(self, spec: ScanSpec, outer: Any) -> list[np.ndarray]:
+        if self.direct_ext is not None:
+            return [value if kind == "array" else outer.non_sequences[value] for kind, value in self.direct_ext]
         p = self.program
-        if not p.invariant_nodes and all(src[0] == "array" or src[1] in self.nonseq_index for src in p.ext):
-            return [src[1] if src[0] == "array" else outer.non_sequences[self.nonseq_index[src[1]]]
-                    for src in p.ext]
         env: dict = dict(p.static_values)
         env.update(zip(spec.non_sequences, outer.non_sequences, strict=True))
         for node in p.invariant_nodes:
@@ -209,9 +223,11 @@ class Compiled:
         bundle = bundle if bundle is not None else Bundle(self)
         plan = self.plan(frame, bundle)
         result = bundle.result
+        self.choose_tier(n_steps)
+        self.steps_run += n_steps
         t = 0
         if 0 < n_steps <= self.chunk:  # a short loop: one call, no timing
-            status = self.lib.cloop_run(plan, 0, n_steps, result)
+            status = self.kernel_run(plan, 0, n_steps, result)
             if status < 0:
                 raise KernelError("KERN-SAFE-1", f"kernel status {status} at step {result.t}, "
                                   f"instruction {result.pc}")
@@ -220,7 +236,7 @@ class Compiled:
         while t < n_steps:
             stop = min(n_steps, t + self.chunk)
             start = time.perf_counter()
-            status = self.lib.cloop_run(plan, t, stop, result)
+            status = self.kernel_run(plan, t, stop, result)
             elapsed = time.perf_counter() - start
             if status < 0:
                 raise KernelError("KERN-SAFE-1", f"kernel status {status} at step {result.t}, "
@@ -236,6 +252,35 @@ class Compiled:
         frame.heads = [bundle.states[j].head for j in range(len(self.program.rings))]
         return t
 
+    def choose_tier(self, n_steps: int) -> None:
+        """Switch to the specialised tier when the flag asks for it, or (``auto``) once this
+        program has run SPECIALISE_AFTER_STEPS steps with this call (KERN-TIER-2)."""
+        want = config.cloop__tier
+        if want == "generic":
+            self.kernel_run, self.tier = self.lib.cloop_run, "generic"
+            return
+        if self.tier == "specialised" or self.tier_failure is not None:
+            return
+        if want == "auto" and self.steps_run + n_steps < specialise.SPECIALISE_AFTER_STEPS:
+            return
+        try:
+            self.kernel_run = specialise.specialise(self.program, self.layout, self.blas_ilp64)
+        except specialise.TierUnavailable as error:
+            self.tier_failure = str(error)
+            return
+        self.tier = "specialised"
+
+    @property
+    def tier_reason(self) -> str:
+        """Why ``tier`` runs this program (``reference.explain``)."""
+        if self.tier == "specialised":
+            return "C generated for this program"
+        if self.tier_failure is not None:
+            return f"unavailable: {self.tier_failure}"
+        if config.cloop__tier == "generic":
+            return "cloop__tier='generic'"
+        return f"generic until {specialise.SPECIALISE_AFTER_STEPS} steps have run ({self.steps_run} so far)"
+
     def take_bundle(self) -> Bundle:
         """The structures of one call: reused when no other call holds them."""
         bundle, self.spare = self.spare, None
@@ -248,8 +293,7 @@ class Compiled:
     def collect(self, spec: ScanSpec, outer: Any, frame: Frame, steps: int, n_steps: int) -> list:
         """The loop's outputs as run_scan returns them (SCAN-OUT-1, SCAN-OUT-3, SCAN-UPD-3)."""
         p = self.program
-        row_shapes: list = [None] * len(spec.outputs)
-        if steps == 0:
+        if steps == 0:  # the rows of empty traces (SCAN-OUT-3)
             from reference.scan.shapes import infer_row_shapes
 
             row_shapes = first_row_shapes(spec, outer, None)
@@ -257,7 +301,8 @@ class Compiled:
                 row_shapes = infer_row_shapes(spec, outer, row_shapes)
         results: list[Any] = [None] * len(spec.outputs)
         shared: list[Any] = list(outer.shared)
-        for ring, buf in zip(p.rings, frame.rings, strict=True):
+        for j, ring in enumerate(p.rings):
+            buf = frame.rings[j]
             size = buf.shape[0]
             produced = ring.depth + steps
             if ring.role == "shared":
@@ -334,7 +379,7 @@ class Bundle:
             self.seqbinds[i].step = frame.windows[w][2]
         for j, buf in enumerate(frame.rings):
             s = self.states[j]
-            s.base = ffi.cast("char *", address(buf))
+            s.base = ffi.from_buffer(buf)  # C-contiguous (check_frame): its first byte
             s.size, s.head = buf.shape[0], frame.heads[j]
         self.frame = frame
 

@@ -38,6 +38,11 @@ class Report:
     failed: dict[tuple, str] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
+    #: merged calls checked so far (KERN-BIND-4): (loop, types, steps, length, form) ->
+    #: why not with the result apart from the operands, why not in any layout (None: may);
+    #: and the time those checks took
+    merges: dict[tuple, tuple[str | None, str | None]] = field(default_factory=dict)
+    merge_seconds: float = 0.0
 
     def summary(self) -> str:
         lines = [f"self-check: {len(self.passed)} subjects agree with numpy, "
@@ -46,6 +51,14 @@ class Report:
             lines.append(f"  the self-check could not run: {self.error}")
         for key, detail in sorted(self.failed.items(), key=str):
             lines.append(f"  disabled {_name(key)}: {detail}")
+        if self.merges:
+            lines.append(f"merged calls in blocks (KERN-BIND-4): {len(self.merges)} checked "
+                         f"({self.merge_seconds * 1000:.0f} ms)")
+            for (fn, types, steps, n, form), (apart, anywhere) in sorted(self.merges.items(), key=str):
+                what = f"{fn}[{types}] {form}" + (f", strides {list(steps)}, {n} elements" if steps else "")
+                verdict = "merged in any layout" if anywhere is None else \
+                    f"merged with the result apart ({anywhere})" if apart is None else f"not merged: {apart}"
+                lines.append(f"  {what}: {verdict}")
         return "\n".join(lines)
 
 
@@ -509,6 +522,302 @@ def check_blas(report: Report) -> None:
         check_subject(report, ("ufunc", "numpy.matmul", f"{char}{char}->{char}"), mm)
         if ("ufunc", "numpy.matmul", f"{char}{char}->{char}") in report.passed:
             report.passed[("op", "MATMUL")] = "numpy's matmul loop"
+
+
+# -- merged calls in blocks (KERN-BIND-4) ------------------------------------------------------
+#: lengths every merge check calls the loop with: around numpy's SIMD widths and unrolls
+#: (1..17), a few powers of two either side, and a block
+MERGE_LENGTHS = (*range(1, 18), 31, 32, 33, 63, 64, 65, 127, 128, 129, 1023, 1024)
+#: about this many arena bytes per checked length (strided layouts get fewer elements)
+MERGE_BYTES = 1 << 20
+#: the forms of a merged call the check knows
+MERGE_FORMS = ("call", "power fast path")
+
+
+def merge_refused(ufunc: str, types: str, steps: tuple[int, ...], n: int, *, apart: bool = False,
+                  form: str = "call") -> str | None:
+    """Why one call of the loop ``ufunc[types]`` over ``n`` elements, with inner strides
+    ``steps`` (bytes: the result's, then each operand's), may not replace the calls of one
+    element each that the Python path makes; None when it may (KERN-BIND-4).  ``apart``:
+    the caller guarantees that the call's result is apart from its operands in memory (as
+    numpy's overlap test sees them); else any layout.  ``form="power fast path"``: the call
+    followed by ``lower.emit_power_fast_path``.  Each (loop, strides, length, form) is
+    checked the first time a lowering asks, then remembered for the process."""
+    if _RUNNING:
+        return "asked while the self-check runs"
+    report = results()
+    if report.error:
+        return f"the self-check did not run: {report.error}"
+    key = (ufunc, types, tuple(int(s) for s in steps), int(n), form)
+    if key not in report.merges:
+        start = time.perf_counter()
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                report.merges[key] = check_merge(report, *key)
+        except Exception as error:  # noqa: BLE001 - what was not checked is not merged
+            reason = f"could not be checked: {type(error).__name__}: {error}"
+            report.merges[key] = (reason, reason)
+        report.merge_seconds += time.perf_counter() - start
+    apart_reason, any_reason = report.merges[key]
+    return apart_reason if apart else any_reason
+
+
+def check_merge(report: Report, ufunc: str, types: str, steps: tuple[int, ...], n: int,
+                form: str) -> tuple[str | None, str | None]:
+    """Run the form as a merged call would, on every length of MERGE_LENGTHS and ``n``,
+    with the result apart from the operands, compared element by element with one call of
+    the loop on that element alone; and the call with its result touching each operand
+    (numpy's loops test for overlap, counting ranges that touch, and may take another code
+    path), compared with the call apart.  Once per loop, the single calls are compared with
+    numpy's ufunc on 0-d arrays, the Python path's step.  The reasons (None: agrees) with
+    the result apart, and in any layout (KERN-BIND-4)."""
+    ins, _, out = types.partition("->")
+    refusal = None
+    if out not in ("d", "f") or set(ins) != {out} or len(ins) not in (1, 2):
+        refusal = "only float loops with one dtype are merged"
+    elif len(steps) != len(ins) + 1 or any(s % np.dtype(out).itemsize for s in steps) or steps[0] <= 0 or n < 1:
+        refusal = f"strides {list(steps)} are not those of a merged call"
+    elif max(abs(s) for s in steps) * 64 > MERGE_BYTES:
+        refusal = f"strides {list(steps)} are too large to check"
+    elif form not in MERGE_FORMS or (form != "call" and (ufunc != "numpy.power" or steps[2] == 0)):
+        refusal = f"no merged form {form!r} for {ufunc} with strides {list(steps)}"
+    if refusal:
+        return refusal, refusal
+    dtype = np.dtype(out)
+    values = merge_samples(ufunc, out, len(ins))
+    anchor = (ufunc, types, (), 1, "one call per element")
+    if anchor not in report.merges:
+        reason = _MergeRun(ufunc, types, dtype, values).anchor()
+        report.merges[anchor] = (reason, reason)
+    if report.merges[anchor][0] is not None:
+        return report.merges[anchor]
+    return _MergeRun(ufunc, types, dtype, values).layouts(steps, sorted({*MERGE_LENGTHS, n}), form)
+
+
+_SAMPLES: dict[tuple, list[np.ndarray]] = {}
+
+
+def merge_samples(ufunc: str, char: str, nin: int) -> list[np.ndarray]:
+    """Operand values of the merge check: random values across magnitudes and both signs,
+    specials (signed zeros, infinities, NaN, subnormals, the largest and smallest values,
+    overflow thresholds, large arguments), integers as floats; pairs of them for binary
+    loops, with integer, half-integer and large exponents and bases near one."""
+    key = (ufunc, char, nin)
+    if key in _SAMPLES:
+        return _SAMPLES[key]
+    dtype = {"d": "float64", "f": "float32"}[char]
+    rng = np.random.default_rng(5)
+    sign = rng.choice([-1.0, 1.0], 4000)
+    edges = [5e-324, -5e-324, 1e-320, 2.2250738585072014e-308, -2.2250738585072014e-308, 1e-300,
+             -1e-300, 1.1754943508222875e-38, 1.401298464324817e-45, -1.401298464324817e-45, 1e-40,
+             3.4028234663852886e38, -3.4028234663852886e38, 1.7976931348623157e308,
+             -1.7976931348623157e308, 709.782712893384, 709.79, 710.0, -745.1332191019411, -745.14,
+             -708.4, 88.72283, 88.73, -103.97208, -87.33655, 1e6, -1e6, 1e15, 1e22, 2.0**60, -(2.0**60),
+             np.pi / 2, np.pi, -np.pi, 2 * np.pi, 1.0 - 1e-16, 1.0 + 2e-16, 0.9999, 1.0001, 19.0,
+             -19.0, 20.0, 22.0, 37.5, -37.5]
+    if nin == 1:
+        parts = [smooth("float64"), np.array(edges), sign[:400] * 10.0 ** rng.uniform(-30, 30, 400),
+                 rng.standard_normal(200) * 100, rng.uniform(-1, 1, 200), np.arange(-50.0, 51.0)]
+        data = [np.concatenate(parts)]
+    else:
+        base = np.concatenate([specials("float64"), [2.0, 0.5, -0.5, 1.5, -3.0, 10.0, 1.0001, -1e-3]])
+        grid = pairs(base, base)
+        m = 1000
+        xs = sign[:m] * 10.0 ** rng.uniform(-8, 8, m)
+        ys = np.concatenate([rng.integers(-40, 41, 250).astype(float), rng.integers(-80, 81, 150) / 2.0,
+                             rng.standard_normal(200) * 5, sign[m:m + 200] * 10.0 ** rng.uniform(-3, 3, 200),
+                             sign[m + 200:m + 400] * 10.0 ** rng.uniform(3, 6, 200)])
+        near = 1.0 + sign[2000:2300] * 10.0 ** rng.uniform(-12, -2, 300)
+        big = rng.integers(0, 20000, 300).astype(float)
+        ints = rng.integers(-1000, 1001, 200).astype(float)
+        data = [np.concatenate([grid[0], xs, near, ints]),
+                np.concatenate([grid[1], ys, big, rng.integers(-5, 6, 200).astype(float)])]
+    with np.errstate(all="ignore"):
+        result = [np.ascontiguousarray(v.astype(dtype)) for v in data]
+    _SAMPLES[key] = result
+    return result
+
+
+class _MergeRun:
+    """One program of the merge check: calls of one loop over arena regions laid out as
+    asked, the values written before the run and the results compared after it."""
+
+    def __init__(self, ufunc: str, types: str, dtype: np.dtype, values: list[np.ndarray]) -> None:
+        from reference._cloop.tape import FnRef, Program
+
+        self.ufunc, self.dtype, self.values = ufunc, dtype, values
+        self.isz, self.nin = dtype.itemsize, len(values)
+        self.ref = FnRef("ufunc", ufunc, types)
+        self.p = Program(name="merge check")
+        self.fills: list[tuple[Any, np.ndarray]] = []
+
+    # -- building ----------------------------------------------------------------------------
+    def region(self, nbytes: int, shift: int = 0) -> int:
+        offset = -(-self.p.arena_bytes // 64) * 64 + shift
+        self.p.arena_bytes = offset + max(nbytes, 1)
+        return offset
+
+    def reg(self, offset: int, shape: tuple, strides: tuple, name: str) -> Any:
+        return self.p.add_register(name, self.dtype, shape, strides, ("arena",), offset, None, "temp")
+
+    def singles(self, operands: list[np.ndarray]) -> tuple[Any, list[Any]]:
+        """One call per element over the flat ``operands`` (the per-step call of a row of
+        one element: length 1, strides 0); returns the result and operand registers."""
+        from reference._cloop.tape import Geom
+
+        total, isz = len(operands[0]), self.isz
+        regs = []
+        for k, value in enumerate(operands):
+            r = self.reg(self.region(total * isz), (total,), (isz,), f"in{k}")
+            self.fills.append((r, value))
+            regs.append(r)
+        dst = self.reg(self.region(total * isz), (total,), (isz,), "out")
+        one = (0, isz, 0)
+        self.p.call_geometry(self.ref, dst, regs, Geom((1, total, 1), (one, one, one if self.nin == 2 else
+                                                                          (0, 0, 0), (0, 0, 0))))
+        return dst, regs
+
+    def merged(self, steps: tuple[int, ...], length: int, calls: int, operands: list[np.ndarray],
+               touch: int | None) -> Any:
+        """``calls`` calls of ``length`` elements with inner strides ``steps``, each in its
+        own cell of the arena: operands and result apart, or the result's range (as numpy
+        computes it: one stride past the last element) ending where operand ``touch``'s
+        begins; returns the result register."""
+        from reference._cloop.tape import Geom
+
+        isz, L = self.isz, length
+        gap = max(abs(s) for s in steps) + isz
+        ptr = [0] * len(steps)
+
+        def span(s: int) -> int:
+            return abs(s) * (L - 1) + isz
+
+        def lead(s: int) -> int:
+            return abs(s) * (L - 1) if s < 0 else 0
+
+        pos, order = 0, list(range(len(steps)))
+        if touch is not None:
+            k, s = touch + 1, steps[touch + 1]
+            low = steps[0] * L + (abs(s) if s < 0 else 0)
+            ptr[k] = low + lead(s)
+            pos = low + span(s) + gap
+            order = [r for r in order if r not in (0, k)]
+        for r in order:
+            ptr[r] = pos + lead(steps[r])
+            pos += span(steps[r]) + gap
+        cell = pos if pos % 64 else pos + isz
+        base = self.region(calls * cell, (L % (64 // isz)) * isz)
+        regs = [self.reg(base + ptr[r], (calls, L), (cell, steps[r]), f"r{r}") for r in range(len(steps))]
+        for k, value in enumerate(operands):
+            self.fills.append((regs[k + 1], value.reshape(calls, L)))
+        geom = tuple((0, cell, s) for s in steps) + ((0, 0, 0),) * (4 - len(steps))
+        self.p.call_geometry(self.ref, regs[0], regs[1:], Geom((1, calls, L), geom))
+        return regs[0]
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> np.ndarray:
+        from reference._cloop.runtime import Compiled, Frame, address, aligned_bytes
+
+        compiled = Compiled(self.p)
+        arena = aligned_bytes(self.p.arena_bytes)
+        arena[:] = 0
+        for reg, value in self.fills:
+            self.view(arena, reg)[...] = value
+        frame = Frame(arena, address(arena), [src[1] for src in self.p.ext], [], [], [])
+        plan = compiled.plan(frame)
+        result = compiled.ffi.new("cloop_result *")
+        status = compiled.lib.cloop_run(plan, 0, 1, result)
+        if status != 0:
+            raise RuntimeError(f"kernel status {status} at instruction {result.pc}")
+        return arena
+
+    def view(self, arena: np.ndarray, reg: Any) -> np.ndarray:
+        flat = arena.view(reg.dtype)
+        return np.lib.stride_tricks.as_strided(flat[reg.offset // reg.itemsize:], reg.shape, reg.strides)
+
+    def anchor(self) -> str | None:
+        """One call per element, as a block's per-step calls, against numpy's ufunc on 0-d
+        arrays (Elemwise.perform at one step of the Python path)."""
+        from reference._cloop import pointers
+        from reference._cloop.dispatch import same_bits
+
+        fn = pointers.ufunc_object(self.ufunc)
+        expected = np.array([fn(*(np.array(v[i]) for v in self.values)) for i in range(len(self.values[0]))],
+                            dtype=self.dtype)
+        dst, _ = self.singles(self.values)
+        got = self.view(self.run(), dst).copy()
+        if same_bits(got, expected):
+            return None
+        return "one call per element differs from numpy on 0-d arrays: " + self.first_difference(
+            got, expected, self.values)
+
+    def layouts(self, steps: tuple[int, ...], lengths: list[int], form: str) -> tuple[str | None, str | None]:
+        """Every length, every layout: the first difference with the result apart (the form
+        against one call per element of the same values), and in any layout (the call with
+        the result touching an operand against the call with it apart; None: none).  The
+        power fast path's inline opcodes, which give each element the same bits in any
+        layout (KERN-BIND-3), run once over the results of the calls apart, gathered."""
+        from reference._cloop import opcodes
+        from reference._cloop.dispatch import same_bits
+
+        S = len(self.values[0])
+        per_element = sum(max(abs(s), self.isz) for s in steps) * (self.nin + 3)
+        cases, columns, at = [], [[] for _ in range(self.nin)], 0
+        for L in lengths:
+            total = max(L, min(S, MERGE_BYTES // per_element) // L * L)
+            calls = total // L
+            start = (L * 7919) % S
+            index = (start + np.arange(total)) % S
+            operands = []
+            for k in range(self.nin):
+                if steps[k + 1] == 0:  # one value per call
+                    pick = (start + 131 * np.arange(calls) + L) % S
+                    operands.append(np.repeat(self.values[k][pick], L))
+                else:
+                    operands.append(self.values[k][index])
+                columns[k].append(operands[k])
+            merged = [self.merged(steps, L, calls, operands, touch) for touch in (None, *range(self.nin))]
+            cases.append((f"{calls} calls of {L} elements", merged, at, operands))
+            at += total
+        single, ins = self.singles([np.concatenate(c) for c in columns])
+        result = single
+        if form != "call":
+            from reference._cloop.lower import emit_power_fast_path
+
+            gathered = self.reg(self.region(at * self.isz), (at,), (self.isz,), "gathered")
+            for _, merged, start, _ in cases:
+                part = self.reg(gathered.offset + start * self.isz, merged[0].shape,
+                                (merged[0].shape[1] * self.isz, self.isz), "part")
+                self.p.elementwise(opcodes.copy(self.dtype.name).name, part, merged[0])
+            result = self.p.temp(self.dtype, (at,), "power")
+            emit_power_fast_path(self.p, result, gathered, ins[0], ins[1])
+        arena = self.run()
+        expected_all, got_all = self.view(arena, single), self.view(arena, result)
+        apart = touching = None
+        for label, merged, start, operands in cases:
+            size = operands[0].size
+            alone = expected_all[start:start + size]
+            first = self.view(arena, merged[0]).reshape(-1)
+            got = first if form == "call" else got_all[start:start + size]
+            if apart is None and not same_bits(got, alone):
+                apart = f"differs on {label}, result apart: " + self.first_difference(got, alone, operands)
+            for k, other in enumerate(merged[1:]):
+                other = self.view(arena, other).reshape(-1)
+                if touching is None and not same_bits(other, first):
+                    touching = (f"differs on {label}, result touching operand {k} (against apart): "
+                                + self.first_difference(other, first, operands))
+        return apart, apart or touching
+
+    @staticmethod
+    def first_difference(got: np.ndarray, expected: np.ndarray, operands: list[np.ndarray]) -> str:
+        from reference._cloop.dispatch import same_bits
+
+        for i in range(got.size):
+            if not same_bits(got[i], expected[i]):
+                args = ", ".join(repr(v[i]) for v in operands)
+                return f"element {i} ({args}): {got[i]!r} merged, {expected[i]!r} alone"
+        return "?"
 
 
 def run_all(report: Report) -> None:

@@ -241,11 +241,7 @@ def check_program(program: Program) -> None:
 def ring_rows(ring: Any, n_steps: int) -> int:
     """Rows a ring needs for ``n_steps`` steps: its taps, the row being written when the
     source is written in place, and the rows of the result to keep."""
-    keep = n_steps if ring.keep is None else min(ring.keep, n_steps)
-    if ring.keep is None:
-        need = ring.depth + n_steps
-    else:
-        need = ring.depth + keep
+    need = ring.depth + (n_steps if ring.keep is None else min(ring.keep, n_steps))
     return max(need, ring.depth + (1 if ring.direct else 0), 1)
 
 
@@ -255,24 +251,31 @@ def check_frame(program: Program, frame: Any, n_steps: int) -> None:
         _fail("negative number of steps")
     if frame.arena.nbytes < program.arena_bytes or frame.arena_address % 64:
         _fail("arena too small or misaligned")
-    for k, (array, (dtype, shape, strides)) in enumerate(zip(frame.ext, program.ext_meta, strict=True)):
+    if len(frame.ext) != len(program.ext_meta) or len(frame.rings) != len(program.rings) \
+            or len(frame.heads) != len(program.rings) or len(frame.windows) != len(program.windows):
+        _fail("the frame's external arrays, rings or sequence windows are not the program's")
+    for k, (dtype, shape, strides) in enumerate(program.ext_meta):
+        array = frame.ext[k]
         if not isinstance(array, np.ndarray) or array.dtype != dtype or array.shape != tuple(shape) \
                 or array.strides != tuple(strides) or not array.flags.aligned:
             _fail(f"external array {k} is not the {np.dtype(dtype)}{list(shape)} with strides {strides} "
                   "the program was built for")
-    for j, (ring, buf) in enumerate(zip(program.rings, frame.rings, strict=True)):
+    for j, ring in enumerate(program.rings):
+        buf = frame.rings[j]
         size = buf.shape[0]
         flags = buf.flags
         if buf.dtype != ring.dtype or buf.shape[1:] != ring.row_shape \
                 or not flags.c_contiguous or not flags.aligned:
             _fail(f"ring {j}: buffer {buf.dtype}{buf.shape} does not hold rows {ring.dtype}{list(ring.row_shape)}")
-        if size < ring_rows(ring, n_steps) or size < ring.depth + (1 if ring.direct else 0) or size < 1:
-            _fail(f"ring {j}: {size} rows, fewer than the {ring_rows(ring, n_steps)} it needs")
+        rows = ring_rows(ring, n_steps)  # at least the taps, the row written in place, and 1
+        if size < rows:
+            _fail(f"ring {j}: {size} rows, fewer than the {rows} it needs")
         if not 0 <= frame.heads[j] < size:
             _fail(f"ring {j}: head {frame.heads[j]} outside [0, {size})")
     if n_steps == 0:
         return
-    for w, (win, (array, base_offset, step)) in enumerate(zip(program.windows, frame.windows, strict=True)):
+    for w, win in enumerate(program.windows):
+        array, base_offset, step = frame.windows[w]
         row_shape, row_strides = tuple(win.row_shape), tuple(win.row_strides)
         if program.block:  # a block of rows: the row axis first (KERN-BIND-3)
             if row_shape[:1] != (program.block,) or abs(row_strides[0]) != abs(array.strides[0]) \

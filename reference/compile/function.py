@@ -136,6 +136,10 @@ class Function:
         self.computed = assign_modes(self.computed, self.mode)  # KERN-MODE-1
         self.order = toposort(self.computed)
         self._check_graph(on_unused_input or "raise")
+        #: each input's name in error messages
+        self.input_labels = [f"input {i}" + (f" ({v.name})" if v.name else "") for i, v in enumerate(self.inputs)]
+        #: the graph's constants, bound once per call (GRAPH-EVAL-2: a constant's value is its data)
+        self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
 
     # -- compile-time checks ------------------------------------------------------------
     @staticmethod
@@ -223,8 +227,8 @@ class Function:
                 raise SpecTypeError("FN-CALL-1", f"{self._label()} got input {key!r} twice")
             values[matches[0]] = value
         env: dict[Variable, Any] = {}
-        for i, (variable, value) in enumerate(zip(self.inputs, values, strict=True)):
-            label = f"input {i}" + (f" ({variable.name})" if variable.name else "")
+        for i, variable in enumerate(self.inputs):
+            value, label = values[i], self.input_labels[i]
             if value is _MISSING:
                 raise SpecTypeError("FN-CALL-1", f"{self._label()}: missing {label}")
             env[variable] = variable.type.filter(value, argument=label, allow_downcast=self.allow_input_downcast)
@@ -242,15 +246,15 @@ class Function:
             return call_traced(self, args, kwargs, hook=None if trace is True else trace,
                                on_step=on_step, want_trace=trace is True)
         env = self.bind_arguments(args, kwargs)
+        env.update(self.constants)
         results = evaluate_graph(self.computed, env, trace=trace, order=self.order)
         n = len(self.outputs)
-        outputs: list[Any] = []
-        for value in results[:n]:  # FN-CALL-1: no output aliases an input, an update or another output
-            outputs.append(_fresh(value, [*results[n:], *env.values(), *outputs]))
-        new_values = [target.filter_value(value) for target, value in
-                      zip(self.update_targets, results[n:], strict=True)]
-        for target, value in zip(self.update_targets, new_values, strict=True):  # FN-UPDATE-3
-            target.set_value(value, borrow=True)
+        outputs = [_fresh(value) for value in results[:n]]  # FN-CALL-1: outputs never alias
+        if self.update_targets:  # FN-UPDATE-3: every new value is checked, then all are set
+            new_values = [target.filter_value(value) for target, value in
+                          zip(self.update_targets, results[n:], strict=True)]
+            for target, value in zip(self.update_targets, new_values, strict=True):
+                target.set_value(value, borrow=True)
         if self.single_output:
             return outputs[0]
         return outputs
@@ -273,13 +277,11 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _fresh(value: Any, others: list[Any]) -> Any:
-    """An output the caller may modify: a copy of read-only values, shared storage, update
-    values and the caller's own input arrays (FN-CALL-1: outputs never alias)."""
-    if isinstance(value, np.ndarray) and (not value.flags.writeable or value.base is not None
-                                          or any(value is u for u in others)):
-        return value.copy()
-    return value
+def _fresh(value: Any) -> Any:
+    """An output the caller may modify (FN-CALL-1): a copy of every array, since any array
+    of the evaluation may be the caller's input, a constant's or shared variable's
+    (read-only) storage, an update value, another output, or a view of one of these."""
+    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 def function(inputs: Sequence[Variable] | None = None, outputs: Any = None, mode: Any = None,

@@ -67,7 +67,7 @@ class TensorType:
     Implements :rule:`TYPE-SHAPE-1`: a dimension of static length 1 is *broadcastable*.
     """
 
-    __slots__ = ("dtype", "shape", "name", "numpy_dtype")
+    __slots__ = ("dtype", "shape", "name", "numpy_dtype", "known_lengths")
 
     def __init__(
         self,
@@ -96,6 +96,8 @@ class TensorType:
         self.shape: tuple[int | None, ...] = tuple(checked)
         self.name = name
         self.numpy_dtype = np.dtype(self.dtype)
+        #: ``(axis, length)`` for each axis of known static length, checked by :meth:`filter`
+        self.known_lengths = tuple((axis, n) for axis, n in enumerate(self.shape) if n is not None)
 
     # -- derived attributes ---------------------------------------------------------------
     @property
@@ -173,7 +175,7 @@ class TensorType:
         elif allow_downcast:
             try:
                 with np.errstate(all="ignore"):
-                    data = np.asarray(value).astype(self.dtype)  # FN-INPUT-1: a cast, wrapping as numpy does
+                    data = np.asarray(value).astype(self.numpy_dtype)  # FN-INPUT-1: a cast, wrapping as numpy does
             except (TypeError, ValueError, OverflowError) as error:
                 raise SpecTypeError("FN-INPUT-4", f"{argument}: cannot convert {value!r} to {self}: {error}") from None
         elif isinstance(value, np.ndarray):
@@ -184,13 +186,13 @@ class TensorType:
                     f"storing it as {self.dtype} could lose precision. Cast the value to "
                     f"{self.dtype} or pass allow_input_downcast=True",
                 )
-            data = value.astype(self.dtype)
+            data = value.astype(self.numpy_dtype)
         elif (
             allow_downcast is None
             and isinstance(value, float | np.floating)
             and self.dtype == config.floatX
         ):
-            data = np.asarray(value, dtype=self.dtype)
+            data = np.asarray(value, dtype=self.numpy_dtype)
         else:
             data = _exact_conversion(value, self, argument)
         if data.ndim != self.ndim:
@@ -199,8 +201,8 @@ class TensorType:
                 f"{argument}: expected {self} ({self.ndim} dimension(s)), "
                 f"got a value with {data.ndim} dimension(s) and shape {data.shape}",
             )
-        for axis, (static, actual) in enumerate(zip(self.shape, data.shape, strict=True)):
-            if static is not None and static != actual:
+        for axis, static in self.known_lengths:
+            if data.shape[axis] != static:
                 raise SpecTypeError(
                     "FN-INPUT-3",
                     f"{argument}: expected {self}, got shape {data.shape} "
@@ -214,7 +216,7 @@ def _exact_conversion(value: Any, type_: TensorType, argument: str) -> np.ndarra
     try:
         natural = np.asarray(value)
         with np.errstate(over="ignore"):  # 1e40 into float32 is inf, then refused below
-            converted = np.asarray(value, dtype=type_.dtype)
+            converted = np.asarray(value, dtype=type_.numpy_dtype)
     except (TypeError, ValueError, OverflowError) as error:
         raise SpecTypeError(
             "FN-INPUT-4", f"{argument}: cannot convert {value!r} to {type_}: {error}"

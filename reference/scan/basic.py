@@ -20,7 +20,7 @@ from reference.graph.traversal import clone_replace, graph_inputs
 from reference.graph.type import INT_DTYPES, TensorType
 from reference.scan.spec import MappedOutput, RecurrentOutput, ScanSpec, SequenceTaps, SharedState
 from reference.scan.utils import until
-from reference.tensor.variable import TensorVariable, as_tensor_variable
+from reference.tensor.variable import TensorVariable, as_tensor_variable, constant
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -114,6 +114,8 @@ def normalize_n_steps(n_steps: Any) -> TensorVariable | None:
         from reference.scan.run import NegativeStepsError
 
         raise NegativeStepsError("SCAN-STEPS-4", f"n_steps must be >= 0, got {int(variable.data)}")
+    if isinstance(variable, Constant):  # step 3 at build time: the loop reads an int64 constant
+        return variable if variable.dtype == "int64" else constant(variable.data, dtype="int64")
     from reference.tensor.math import cast
 
     return cast(variable, "int64")

@@ -5,7 +5,13 @@ offers at its ``j``-th tap, one per step; ``history[r]`` the last rows of recurr
 ``r`` (its initial rows first), so that the row ``k`` steps back is ``history[r][k]``;
 ``traces[o]`` the rows output ``o`` returns; ``inner`` maps each placeholder (``x[t]``,
 ``h[t-1]``, ``W``) to its value at this step.
+
+The per-step functions (``bind_inner``, ``store_step``) pair lists whose lengths are equal
+by construction mostly with ``enumerate`` and indexing, and ``zip`` without
+``strict=True``: they run once per step, and in CPython 3.11 making a ``zip`` costs several
+times what ``enumerate`` does, twice that with a keyword argument.
 """
+# ruff: noqa: B905
 
 from __future__ import annotations
 
@@ -66,13 +72,13 @@ def trip_count(spec: ScanSpec, outer: ScanInputs) -> int:
     """
     provided = [
         available_steps(len(value), seq.lowest, seq.highest)
-        for seq, value in zip(spec.sequences, outer.sequences, strict=True)
+        for seq, value in zip(spec.sequences, outer.sequences)
     ]
     if outer.n_steps is None:
         return min(provided)  # SCAN-STEPS-1
     if outer.n_steps < 0:
         raise NegativeStepsError("SCAN-STEPS-4", f"scan {spec.name!r}: n_steps is {outer.n_steps}; it must be >= 0")
-    for i, (seq, steps) in enumerate(zip(spec.sequences, provided, strict=True)):
+    for i, (seq, steps) in enumerate(zip(spec.sequences, provided)):
         if steps < outer.n_steps:  # SCAN-STEPS-3
             raise SpecValueError(
                 "SCAN-STEPS-3",
@@ -88,7 +94,7 @@ def sequence_windows(spec: ScanSpec, outer: ScanInputs, n_steps: int) -> list[li
     SCAN-BACK-1): ``seq[k - lowest :]`` cut to the available length, reversed when going
     backwards, then cut to ``n_steps``."""
     windows = []
-    for seq, value in zip(spec.sequences, outer.sequences, strict=True):
+    for seq, value in zip(spec.sequences, outer.sequences):
         steps = available_steps(len(value), seq.lowest, seq.highest)
         per_tap = []
         for k in seq.taps:
@@ -108,7 +114,7 @@ def init_history(spec: ScanSpec, outer: ScanInputs) -> list[deque]:
     initial value raises.
     """
     history = []
-    for out, initial in zip(spec.recurrent, outer.initials, strict=True):
+    for out, initial in zip(spec.recurrent, outer.initials):
         if not out.multiple_taps:
             rows = [initial]
         else:
@@ -126,18 +132,19 @@ def init_history(spec: ScanSpec, outer: ScanInputs) -> list[deque]:
 def bind_inner(spec: ScanSpec, outer: ScanInputs, windows: list[list[np.ndarray]],
                history: list[deque], state: list[Any], t: int,
                constants: dict[Variable, Any] | None = None) -> dict[Variable, Any]:
-    """The values of the step's inputs at step ``t`` (SCAN-TAPS-1, SCAN-TAPS-3, SCAN-UPD-1)."""
+    """The values of the step's inputs at step ``t`` (SCAN-TAPS-1, SCAN-TAPS-3, SCAN-UPD-1).
+    ``constants`` are the inner graph's constants."""
     inner: dict[Variable, Any] = dict(constants) if constants else {}
-    for seq, per_tap in zip(spec.sequences, windows, strict=True):
-        for placeholder, window in zip(seq.inner, per_tap, strict=True):
-            inner[placeholder] = window[t]
-    for out, rows in zip(spec.recurrent, history, strict=True):
-        for placeholder, k in zip(out.inner, out.taps, strict=True):
-            inner[placeholder] = rows[k]  # SCAN-TAPS-3: rows ends with step t-1
-    for shared, value in zip(spec.shared_states, state, strict=True):
+    for i, seq in enumerate(spec.sequences):
+        for j, placeholder in enumerate(seq.inner):
+            inner[placeholder] = windows[i][j][t]
+    for out, rows in zip(spec.recurrent, history):
+        for j, placeholder in enumerate(out.inner):
+            inner[placeholder] = rows[out.taps[j]]  # SCAN-TAPS-3: rows ends with step t-1
+    for shared, value in zip(spec.shared_states, state):
         inner[shared.inner] = value
-    for placeholder, value in zip(spec.non_sequences, outer.non_sequences, strict=True):
-        inner[placeholder] = value
+    for i, placeholder in enumerate(spec.non_sequences):
+        inner[placeholder] = outer.non_sequences[i]
     return inner
 
 
@@ -157,16 +164,16 @@ def store_step(spec: ScanSpec, step: list[Any], history: list[deque], traces: li
     """Append the step's outputs to the traces and histories and replace the shared
     states, all at once (SCAN-OUT-1, SCAN-UPD-2)."""
     n_out = len(spec.outputs)
-    recurrent_index = 0
-    for o, (out, value) in enumerate(zip(spec.outputs, step[:n_out], strict=True)):
+    histories = iter(history)  # one per recurrent output, in output order
+    for o, out in enumerate(spec.outputs):
+        value = step[o]
         if row_shapes[o] is None:
             row_shapes[o] = value.shape
         check_row(spec, out.name, value, row_shapes[o], t)
         traces[o].append(value)
         if isinstance(out, RecurrentOutput):
-            history[recurrent_index].append(value)
-            recurrent_index += 1
-    for i, (shared, value) in enumerate(zip(spec.shared_states, step[n_out:n_out + len(state)], strict=True)):
+            next(histories).append(value)
+    for i, (shared, value) in enumerate(zip(spec.shared_states, step[n_out:])):
         if isinstance(value, np.ndarray) and value.shape != np.shape(state[i]):
             raise SpecValueError(
                 "SCAN-UPD-2",

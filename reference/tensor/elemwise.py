@@ -120,6 +120,9 @@ class Elemwise(Op):
 
     def __init__(self, scalar_op: ScalarOp) -> None:
         self.scalar_op = scalar_op
+        #: what computes the values (OP-ELEMWISE-2, step 3), chosen once: the scalar rule's
+        #: ``impl`` where it defines one, else its numpy ufunc (what ``ScalarOp.impl`` calls)
+        self.compute = scalar_op.ufunc if type(scalar_op).impl is ScalarOp.impl else scalar_op.impl
 
     def __str__(self) -> str:
         return str(self.scalar_op)
@@ -133,9 +136,11 @@ class Elemwise(Op):
         return Apply(self, variables, [TensorType(dtype, shape)])
 
     def perform(self, node: Apply, *inputs: np.ndarray) -> np.ndarray:
-        shape = check_runtime_broadcast(node, inputs)
-        result = np.asarray(self.scalar_op.impl(*inputs))
-        dtype = node.outputs[0].type.numpy_dtype
+        output_type = node.outputs[0].type
+        # steps 1-2; a 0-d output has only 0-d inputs, with nothing to broadcast
+        shape = () if output_type.shape == () else check_runtime_broadcast(node, inputs)
+        result = np.asarray(self.compute(*inputs))
+        dtype = output_type.numpy_dtype
         if result.dtype != dtype:
             result = result.astype(dtype)
         if result.shape != shape:

@@ -12,7 +12,13 @@ import numpy as np
 
 from reference.config import config
 from reference.errors import SpecTypeError, SpecValueError
-from reference.graph.type import COMPLEX_DTYPES, DISCRETE_DTYPES, upcast, upgrade_to_float
+from reference.graph.type import (
+    COMPLEX_DTYPES,
+    DISCRETE_DTYPES,
+    INT_DTYPES,
+    upcast,
+    upgrade_to_float,
+)
 from reference.tensor.elemwise import Elemwise, ScalarOp
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
@@ -112,12 +118,13 @@ class Pow(ScalarOp):
         return "int8" if dtype == "bool" else dtype
 
     def impl(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        if x.dtype == bool and y.dtype == bool:
-            x = x.astype("int8")
-        if np.result_type(x, y).kind in "iu" and np.any(y < 0):  # OP-POW-1: numpy's rule
-            raise SpecValueError(
-                "OP-POW-1", f"Pow: integers to negative integer powers are not allowed (exponent {y.min()})"
-            )
+        if x.dtype.kind in "biu" and y.dtype.kind in "biu":  # steps 1-2: integer and bool only
+            if x.dtype == bool and y.dtype == bool:
+                x = x.astype("int8")
+            if np.result_type(x, y).kind in "iu" and np.any(y < 0):  # OP-POW-1: numpy's rule
+                raise SpecValueError(
+                    "OP-POW-1", f"Pow: integers to negative integer powers are not allowed (exponent {y.min()})"
+                )
         return np.power(x, y)
 
 
@@ -526,8 +533,10 @@ class Cast(Unary):
         return self.dtype
 
     def impl(self, x: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            return x.astype(self.dtype)
+        if x.dtype.kind in "fc" and self.dtype in INT_DTYPES:  # nan, inf or out of range: no warning
+            with np.errstate(invalid="ignore"):
+                return x.astype(self.dtype)
+        return x.astype(self.dtype)
 
 
 # -- user functions ---------------------------------------------------------------------

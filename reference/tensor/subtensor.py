@@ -8,6 +8,7 @@ holds a slice whose parts are ``None``, an int, or ``("int", k)``, and ``("new",
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -231,6 +232,11 @@ class Subtensor(Op):
     def advanced(self) -> bool:
         return any(e[0] == "array" for e in self.template)
 
+    @cached_property
+    def constant_index(self) -> tuple:
+        """The numpy index of a template that reads no index input, built once."""
+        return numpy_index(self.template, ())
+
     def __str__(self) -> str:
         name = "AdvancedSubtensor" if self.advanced else "Subtensor"
         return f"{name}{{{_describe(self.template)}}}"
@@ -245,7 +251,7 @@ class Subtensor(Op):
         return Apply(self, [x, *indices], [TensorType(x.dtype, static)])
 
     def perform(self, node: Apply, x: np.ndarray, *indices: np.ndarray) -> np.ndarray:
-        index = numpy_index(self.template, indices)
+        index = numpy_index(self.template, indices) if indices else self.constant_index
         try:
             result = x[index]
         except IndexError as error:
