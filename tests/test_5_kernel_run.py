@@ -169,12 +169,15 @@ def test_kern_run_1__the_gil_is_released_while_the_kernel_runs(tier):
 
 
 @pytest.mark.rule("KERN-RUN-2")
-def test_kern_run_2__ctrl_c_interrupts_within_100_ms_and_shared_variables_are_unchanged():
+@pytest.mark.parametrize("tier", ["generic", "specialised"])
+def test_kern_run_2__ctrl_c_interrupts_within_100_ms_and_shared_variables_are_unchanged(tier):
     state = pytensor.shared(np.float64(1.0), name="state")
     n = pt.lscalar("n")
     _, updates = pytensor.scan(lambda: {state: state * 1.0000001 + 1e-9}, n_steps=n)
     fn = pytensor.function([n], [], updates=updates)
-    fn(10)
+    with config.change_flags(cloop__tier=tier):
+        fn(10)  # lowering and, for the specialised tier, the compile: before the timed call
+    state.set_value(np.float64(1.0))
     before = state.get_value()
     fired = []
 
@@ -188,7 +191,7 @@ def test_kern_run_2__ctrl_c_interrupts_within_100_ms_and_shared_variables_are_un
     timer = threading.Timer(0.3, interrupt)
     try:
         timer.start()
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt), config.change_flags(cloop__tier=tier):
             fn(10**10)  # bounded: a lost interrupt fails the test instead of hanging it
         caught = time.perf_counter()
         timer.join()
@@ -357,3 +360,28 @@ def test_kern_bind_3__a_step_with_a_reduction_runs_step_by_step():
     got, fn = both([x], [out], [RNG.standard_normal((5000, 3))])
     cache = scan_node(fn).op.__dict__["_kernel_cache"]
     assert not any(isinstance(v, runtime.Compiled) and v.program.block for v in cache.values())
+
+
+@pytest.mark.rule("KERN-BIND-3")
+@pytest.mark.parametrize("n", [8, 9, 11, 13])
+@pytest.mark.parametrize("backwards", [False, True])
+def test_kern_bind_3__the_last_steps_are_an_overlapping_block(monkeypatch, n, backwards):
+    """With blocks of 4 steps, n steps run as n // 4 blocks plus one block ending at the last
+    step; every row equals the Python path's."""
+    monkeypatch.setattr(runtime, "BLOCK_ROWS", 4)
+    x = pt.dvector("x")
+    ys, _ = pytensor.scan(lambda a, b: pt.exp(a) * b - a, sequences=dict(input=x, taps=[0, 2]),
+                          go_backwards=backwards)
+    data = np.linspace(-3.0, 2.0, n + 2)
+    runs = []
+    original = runtime.Compiled.run
+
+    def counted(self, frame, n_steps, bundle=None):
+        runs.append((self.program.block, n_steps))
+        return original(self, frame, n_steps, bundle)
+
+    monkeypatch.setattr(runtime.Compiled, "run", counted)
+    got = pytensor.function([x], ys)(data)
+    expected = pytensor.function([x], ys, mode="python")(data)
+    assert got.tobytes() == expected.tobytes() and got.shape == expected.shape == (n,)
+    assert runs == [(4, n // 4)] + ([(4, 1)] if n % 4 else [])

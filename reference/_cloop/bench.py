@@ -11,7 +11,9 @@ here through cffi with the kernel's flags at ``-O2`` (and calls numpy's own BLAS
 PyTensor's numba and C backends (compared with the C path) and its ``py`` linker, with
 and without a C compiler (compared with the Python path; see ``PEER_BACKENDS``), in a
 subprocess, when a Python with PyTensor is given (``--peers-python``, default
-``/work/venvs/pt/bin/python``).
+``/work/venvs/pt/bin/python``), and JAX's ``lax.scan`` under ``jax.jit`` (float64, one
+thread; compared with the C path), when a Python with JAX is given (``--jax-python``,
+default ``/work/venvs/jax/bin/python``; see ``JAX_SCRIPT``).
 """
 
 from __future__ import annotations
@@ -327,7 +329,7 @@ def fixed_cost(repeat: int, mode: str | None = None) -> float:
 
 
 def run(quick: bool = False, repeat: int = 5, peers: bool = False, peers_python: str | None = None,
-        only: list[str] | None = None, out: Any = sys.stdout) -> dict:
+        only: list[str] | None = None, out: Any = sys.stdout, jax_python: str | None = None) -> dict:
     from reference import _cloop
     from reference._cloop import selfcheck
     from reference.config import config
@@ -373,6 +375,9 @@ def run(quick: bool = False, repeat: int = 5, peers: bool = False, peers_python:
     result = {"workloads": table, "fixed_cost_s": cost}
     if peers:
         result["peers"] = run_peers(peers_python or "/work/venvs/pt/bin/python", quick, out, only)
+        jax_numbers = run_jax(jax_python or JAX_PYTHON, quick, repeat, out, only)
+        if jax_numbers:
+            result["peers"]["jax"] = jax_numbers
     return result
 
 
@@ -504,18 +509,106 @@ def run_peers(python: str, quick: bool, out: Any, only: list[str] | None = None)
     return results
 
 
+#: JAX's ``lax.scan`` on the same loops (same sizes, data and step counts as the ``make_*``
+#: functions; ``--quick`` divides them like :func:`run`), each step function under
+#: ``jax.jit`` with float64 enabled; inputs are placed on the device beforehand, one
+#: compiling call precedes the timed ones, and each timed call ends with
+#: ``block_until_ready()``.  Prints one JSON line: seconds per step for each workload key.
+JAX_SCRIPT = r"""
+import json, sys, time, statistics
+import numpy as np
+import jax
+jax.config.update("jax_enable_x64", True)
+import jax.numpy as jnp
+from jax import lax
+quick = sys.argv[1] == "1"
+repeat = max(1, int(sys.argv[2]))
+only = sys.argv[3].split(",") if len(sys.argv) > 3 and sys.argv[3] else None
+def n(steps):
+    return max(steps // 20, 100) if quick else steps
+def med(f, args):
+    args = [jax.device_put(a) for a in args]
+    jax.block_until_ready(f(*args))  # compile
+    ts = []
+    for _ in range(repeat):
+        s = time.perf_counter(); jax.block_until_ready(f(*args)); ts.append(time.perf_counter() - s)
+    return statistics.median(ts)
+def power(steps):
+    f = jax.jit(lambda a: lax.scan(lambda p, _: (p * a, None), jnp.ones_like(a), None, length=steps)[0])
+    return med(f, [np.linspace(0.99995, 1.00005, 10)]) / steps
+def running(steps):
+    f = jax.jit(lambda xs: lax.scan(lambda acc, xt: (acc + xt, None), jnp.float64(0), xs)[0])
+    return med(f, [np.random.default_rng(1).standard_normal(steps)]) / steps
+def twotap(steps):
+    def loop(x0, a, b):
+        def step(c, _):
+            x3, x2, x1 = c
+            return (x2, x1, a * x1 + b * x3), None
+        return lax.scan(step, (x0[0], x0[1], x0[2]), None, length=steps)[0][2]
+    return med(jax.jit(loop), [np.array([0.1, 0.2, 0.3]), np.float64(0.5), np.float64(0.49)]) / steps
+def poly(steps):
+    def loop(c, x):
+        _, comp = lax.scan(lambda carry, cp: (carry, cp[0] * x ** cp[1]), None, (c, jnp.arange(steps)))
+        return comp.sum()
+    return med(jax.jit(loop), [np.random.default_rng(2).standard_normal(steps), np.float64(1.0001)]) / steps
+def rnn(hidden, steps):
+    def loop(W, U, b, X, h0):
+        return lax.scan(lambda h, xt: (jnp.tanh(W @ h + U @ xt + b), None), h0, X)[0]
+    rng = np.random.default_rng(3)
+    args = [rng.standard_normal((hidden, hidden)) / np.sqrt(hidden), rng.standard_normal((hidden, hidden)) / np.sqrt(hidden), rng.standard_normal(hidden) * 0.1, rng.standard_normal((steps, hidden)), np.zeros(hidden)]
+    return med(jax.jit(loop), args) / steps
+def vec(steps):
+    def loop(a, b, h0):
+        return lax.scan(lambda h, _: (h * a + b, None), h0, None, length=steps)[0]
+    rng = np.random.default_rng(4)
+    return med(jax.jit(loop), [rng.uniform(0.5, 0.9, 1000), rng.standard_normal(1000), np.zeros(1000)]) / steps
+runs = {"w1": lambda: power(n(100000)), "w2": lambda: running(n(1000000)),
+        "w5": lambda: twotap(n(1000000)), "w3": lambda: poly(n(10000)),
+        "w4a": lambda: rnn(64, n(10000)), "w4b": lambda: rnn(256, n(10000)),
+        "w6": lambda: vec(n(10000))}
+out = {key: run() for key, run in runs.items() if only is None or key in only}
+print(json.dumps(out))
+"""
+
+#: The Python ``--peers`` runs :data:`JAX_SCRIPT` with unless ``--jax-python`` is given.
+JAX_PYTHON = "/work/venvs/jax/bin/python"
+
+
+def run_jax(python: str, quick: bool, repeat: int, out: Any, only: list[str] | None = None) -> dict:
+    """JAX ``lax.scan`` (:data:`JAX_SCRIPT`) on the same loops, in a one-thread subprocess."""
+    if not os.path.exists(python):
+        print(f"peers: JAX not found at {python}", file=out)
+        return {}
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    try:
+        proc = subprocess.run([python, "-c", JAX_SCRIPT, "1" if quick else "0", str(repeat),
+                               ",".join(only or [])],
+                              capture_output=True, text=True, timeout=3600, env=env)
+        numbers = json.loads(proc.stdout.strip().splitlines()[-1])
+    except Exception as error:  # noqa: BLE001 - report and go on
+        tail = proc.stderr.strip().splitlines()[-1:] if "proc" in locals() else []
+        print(f"peers: JAX failed: {error} {' '.join(tail)}".rstrip(), file=out)
+        return {}
+    print("JAX lax.scan: " + ", ".join(f"{k} {v * 1e9:.1f} ns/step" for k, v in numbers.items()), file=out)
+    return numbers
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reference bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps (a smoke run)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
     parser.add_argument("--peers", action="store_true",
-                        help="also time PyTensor's numba, C and py backends (py also with cxx=)")
+                        help="also time PyTensor's numba, C and py backends (py also with cxx=)"
+                             " and JAX lax.scan")
     parser.add_argument("--peers-python", default=None, help="a Python with PyTensor installed")
+    parser.add_argument("--jax-python", default=None,
+                        help=f"a Python with JAX installed, for --peers (default {JAX_PYTHON})")
     parser.add_argument("--only", nargs="*", help="workload keys (w1 w2 w5 w3 w4a w4b w6)")
     parser.add_argument("--json", default=None, help="also write the numbers to this file")
     args = parser.parse_args(argv)
     print(HEADER)
-    result = run(args.quick, args.repeat, args.peers, args.peers_python, args.only)
+    result = run(args.quick, args.repeat, args.peers, args.peers_python, args.only, jax_python=args.jax_python)
     if args.peers and result.get("peers"):
         print_peer_ratios(result)
     if args.json:
@@ -525,12 +618,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_peer_ratios(result: dict) -> None:
-    """PyTensor's compiled backends against the C path; its ``py`` linker (``py``,
-    ``py-nocxx``) against the Python path."""
+    """PyTensor's compiled backends and JAX against the C path; PyTensor's ``py`` linker
+    (``py``, ``py-nocxx``) against the Python path."""
     for backend, numbers in result["peers"].items():
         ours, name = ("python", "Python path") if backend.startswith("py") else ("c", "C path")
+        label = "JAX" if backend == "jax" else f"PyTensor {backend}"
         ratios = []
         for key, row in result["workloads"].items():
             if key in numbers:
                 ratios.append(f"{key} {numbers[key] / row[ours]:.1f}x")
-        print(f"PyTensor {backend} / {name}: " + ", ".join(ratios))
+        print(f"{label} / {name}: " + ", ".join(ratios))

@@ -101,6 +101,7 @@ def compiled_for(op: Any, prep: Any) -> Any:
             except validate.InvalidProgram as error:  # a lowering bug: never run it
                 raise Unsupported(f"internal error, the lowered program is invalid: {error}") from None
             hit.prepare(op.spec)
+            hit.decision = Decision("c", "the step lowers to the kernel", program)
         except Unsupported as error:
             if not getattr(error, "value_dependent", False):
                 cache[key] = error
@@ -208,7 +209,7 @@ def perform(op: Any, values: Any) -> list:
             raise KernelUnavailable(
                 "KERN-MODE-2", f"scan {op.spec.name!r} cannot run on the C kernel: {error}") from None
         return _python(op, values)
-    decisions(op)["last"] = Decision("c", "the step lowers to the kernel", compiled.program)
+    decisions(op)["last"] = compiled.decision
     return results
 
 

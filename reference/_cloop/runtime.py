@@ -136,6 +136,7 @@ class Compiled:
         self.static_is_ext = [(i, k) for i, (_, kind, k, _) in enumerate(self.static_regs) if kind == "ext"]
         self.chunk = 64
         self.spare: Bundle | None = None
+        self.decision: Any = None   # dispatch.Decision of a call that ran this program
         self.recurrent_index: dict[int, int] = {}
         self.nonseq_index: dict[Any, int] = {}
 
@@ -427,31 +428,47 @@ def block_rows(program: Program) -> int:
 
 
 def run_blocked(blocked: Compiled, compiled: Compiled, spec: ScanSpec, prep: Prepared) -> list:
-    """A map in blocks: ``n_steps // block`` kernel steps of the blocked program, then the
-    remaining steps with the row-by-row program (KERN-BIND-3)."""
+    """A map in blocks: ``n_steps // block`` kernel steps of the blocked program; the
+    remaining steps are the last rows of one more block that ends at the last step and so
+    overlaps the block before it (KERN-BIND-3)."""
     block = blocked.program.block
     n_blocks = prep.n_steps // block
+    tail = prep.n_steps - n_blocks * block
+    traces = []
+    for rows in block_rows_run(blocked, spec, prep, n_blocks):
+        trace = np.empty((len(rows) + tail, *rows.shape[1:]), dtype=rows.dtype)
+        trace[:len(rows)] = rows
+        traces.append(trace)
+    if tail:
+        start = prep.n_steps - block
+        last = Prepared(prep.outer, block, [[w[start:] for w in ws] for ws in prep.windows], prep.history)
+        for trace, rows in zip(traces, block_rows_run(blocked, spec, last, 1), strict=True):
+            trace[len(trace) - tail:] = rows[block - tail:]
+    results = []
+    for ring, trace in zip(blocked.program.rings, traces, strict=True):
+        keep = prep_keep(compiled, ring.index)
+        results.append(trace if keep is None else trace[len(trace) - min(keep, len(trace)):].copy())
+    order = sorted(range(len(results)), key=lambda k: blocked.program.rings[k].index)
+    return [results[k] for k in order]
+
+
+def block_rows_run(blocked: Compiled, spec: ScanSpec, prep: Prepared, n_blocks: int) -> list[np.ndarray]:
+    """Run ``n_blocks`` kernel steps of a blocked program; per ring, the loop rows it keeps
+    (views of the ring buffers: valid until the next call takes the same bundle)."""
+    block = blocked.program.block
     bundle = blocked.take_bundle()
     frame = blocked.frame(spec, prep.outer, n_blocks, prep.windows, prep.history, bundle, block)
     blocked.run(frame, n_blocks, bundle)
     rows = []
     for ring, buf in zip(blocked.program.rings, frame.rings, strict=True):
         q = n_blocks if ring.keep is None else min(ring.keep, n_blocks)
-        kept = buf[np.arange(n_blocks - q, n_blocks) % buf.shape[0]]
+        if n_blocks <= buf.shape[0]:
+            kept = buf[n_blocks - q:n_blocks]
+        else:
+            kept = buf[np.arange(n_blocks - q, n_blocks) % buf.shape[0]]
         rows.append(kept.reshape(q * block, *ring.row_shape[1:]))
     blocked.give_bundle(bundle, frame)
-    tail = prep.n_steps - n_blocks * block
-    if tail:
-        rest = Prepared(prep.outer, tail, [[w[n_blocks * block:] for w in ws] for ws in prep.windows],
-                        prep.history)
-        tails = run_compiled(compiled, spec, rest)
-    results = []
-    for ring, head in zip(blocked.program.rings, rows, strict=True):
-        trace = np.concatenate([head, tails[ring.index]]) if tail else head
-        keep = prep_keep(compiled, ring.index)
-        results.append(trace if keep is None else trace[len(trace) - min(keep, len(trace)):].copy())
-    order = sorted(range(len(results)), key=lambda k: blocked.program.rings[k].index)
-    return [results[k] for k in order]
+    return rows
 
 
 def prep_keep(compiled: Compiled, output: int) -> int | None:

@@ -361,8 +361,8 @@ PROBE_SOURCE = ('#define CLOOP_SPECIALISED 1\n#include "kernel.c"\n'
 def status() -> str:
     """One line for ``python -m reference info``: can this machine build specialised
     programs, and where are they cached (KERN-TIER-2, KERN-TIER-3)."""
-    directory = cache_dir()
     try:
+        directory = cache_dir()
         build(PROBE_SOURCE)
     except Exception as error:  # noqa: BLE001 - reported, the generic tier runs
         return f"specialised tier: unavailable ({type(error).__name__}: {error}); the generic tier runs"
