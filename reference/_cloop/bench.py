@@ -570,7 +570,7 @@ out = {key: run() for key, run in runs.items() if only is None or key in only}
 print(json.dumps(out))
 """
 
-#: The Python ``--peers`` runs :data:`JAX_SCRIPT` with unless ``--jax-python`` is given.
+#: The Python that ``--peers`` runs :data:`JAX_SCRIPT` with, unless ``--jax-python`` is given.
 JAX_PYTHON = "/work/venvs/jax/bin/python"
 
 
@@ -581,13 +581,14 @@ def run_jax(python: str, quick: bool, repeat: int, out: Any, only: list[str] | N
         return {}
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    proc = None
     try:
         proc = subprocess.run([python, "-c", JAX_SCRIPT, "1" if quick else "0", str(repeat),
                                ",".join(only or [])],
                               capture_output=True, text=True, timeout=3600, env=env)
         numbers = json.loads(proc.stdout.strip().splitlines()[-1])
     except Exception as error:  # noqa: BLE001 - report and go on
-        tail = proc.stderr.strip().splitlines()[-1:] if "proc" in locals() else []
+        tail = proc.stderr.strip().splitlines()[-1:] if proc is not None else []
         print(f"peers: JAX failed: {error} {' '.join(tail)}".rstrip(), file=out)
         return {}
     print("JAX lax.scan: " + ", ".join(f"{k} {v * 1e9:.1f} ns/step" for k, v in numbers.items()), file=out)
