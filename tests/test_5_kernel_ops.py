@@ -464,3 +464,17 @@ def test_kern_build_2__generated_c_matches_the_opcode_table():
         assert f"CLOOP_OP_{op.name} = {op.code}," in header
         if op.kind not in ("ew1", "ew2", "ew3"):
             assert f"case CLOOP_OP_{op.name}:" in (opcodes.HERE / "kernel.c").read_text()
+
+
+@pytest.mark.rule("KERN-LAYOUT-1")
+def test_kern_layout_1__a_numpy_loop_on_a_reversed_one_element_state_is_not_lowered():
+    """Found by the deep property run: the step returns a reversed view of one element, so
+    from step 1 on the Python path calls float32 tan with a negative stride, which numpy
+    rounds differently from the contiguous call; the kernel would read a contiguous row."""
+    h0 = pt.fvector("h0")
+    out, _ = pytensor.scan(lambda h: pt.tan(h).dimshuffle("x", 0)[0][::-1], outputs_info=h0, n_steps=3)
+    v = np.array([300.7], dtype=np.float32)
+    expected = pytensor.function([h0], out, mode="python")(v)
+    fn = pytensor.function([h0], out)
+    assert fn(v).tobytes() == expected.tobytes()
+    assert "reversed strides" in str(pytensor.explain(fn))

@@ -286,6 +286,13 @@ class Lowering:
 
     def emit_call(self, ufunc: str, types: str, dst: Register, *operands: Register, note: str = "") -> Register:
         self.check_callable(ufunc, types)
+        # KERN-LAYOUT-1: numpy's loops choose a code path by stride sign.  (In blocks, a
+        # map's registers carry a block axis the Python path does not have, and a map has
+        # no ring: its views have the Python path's strides, KERN-BIND-4 checks the rest.)
+        for r in () if self.block else operands:
+            if r.py_strides is None or any(py < 0 <= s for py, s in zip(r.py_strides, r.strides, strict=True)):
+                raise Unsupported(f"{ufunc} on {r.name}, whose layout on the Python path is not the kernel's "
+                                  "(numpy's loops round differently for reversed strides)")
         ref = FnRef("ufunc", ufunc, types)
         if self.block:
             self.emit_block_call(ref, dst, operands, note)
@@ -1021,11 +1028,14 @@ class Lowering:
             ring.direct = True
 
     def py_layout_mismatches(self) -> frozenset[int]:
-        """Rings assumed C-contiguous on the Python path whose step output is not."""
+        """Rings assumed C-contiguous on the Python path whose step output is not, or is a
+        reversed view (of one element, too: numpy's loops see its negative stride)."""
         bad = set()
         for j, ring in enumerate(self.p.rings):
-            if ring.depth and self.ring_py_c.get(j) and not self.p.regs[ring.src].py_c_contiguous \
-                    and self.p.regs[ring.src].size > 1:
+            src = self.p.regs[ring.src]
+            reversed_view = src.py_strides is not None and any(s < 0 for s in src.py_strides)
+            if ring.depth and self.ring_py_c.get(j) and \
+                    ((not src.py_c_contiguous and src.size > 1) or reversed_view):
                 bad.add(j)
         return frozenset(bad)
 

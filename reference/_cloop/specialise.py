@@ -99,14 +99,8 @@ def value_registers(program: Program, layout: Layout) -> set[int]:
 
 
 def shares_bytes(program: Program, reg: Any) -> bool:
-    lo, hi = extent(reg.shape, reg.strides, reg.itemsize)
-    for other in program.regs:
-        if other.index == reg.index or other.root != reg.root:
-            continue
-        olo, ohi = extent(other.shape, other.strides, other.itemsize)
-        if reg.offset + lo < other.offset + ohi and other.offset + olo < reg.offset + hi:
-            return True
-    return False
+    return any(other.index != reg.index and other.root == reg.root and overlap(reg, other)
+               for other in program.regs)
 
 
 def lag_rings(program: Program, layout: Layout, values: set[int]) -> dict[int, int]:
@@ -123,6 +117,53 @@ def lag_rings(program: Program, layout: Layout, values: set[int]) -> dict[int, i
         if all(reg in values for reg, _ in taps_of[j]):
             lags[j] = max(-tap for _, tap in taps_of[j])
     return lags
+
+
+def is_flat_ew(program: Program, pc: int) -> bool:
+    ins = program.code[pc]
+    return opcodes.BY_NAME[ins.op].kind in ("ew1", "ew2", "ew3") and bool(ins.flags & 2)
+
+
+def operands(ins: Any) -> list[int]:
+    return [r for r in (ins.a, ins.b, ins.c) if r >= 0]
+
+
+def fused_runs(program: Program) -> list[list[int]]:
+    """Runs of consecutive flat elementwise instructions over the same number of elements
+    whose registers either are the same register or share no byte: running them as one loop,
+    element after element, reads and writes exactly what running them one after the other
+    does (KERN-TIER-1)."""
+    p = program
+    runs: list[list[int]] = []
+    for pc in range(len(p.code)):
+        if p.code[pc].op == "HALT":
+            break
+        if not is_flat_ew(p, pc):
+            continue
+        n = p.geoms[p.code[pc].geom].n[2]
+        run = runs[-1] if runs and runs[-1][-1] == pc - 1 and p.geoms[p.code[runs[-1][-1]].geom].n[2] == n \
+            else None
+        if run is not None and fusable(p, [*run, pc]):
+            run.append(pc)
+        else:
+            runs.append([pc])
+    return [run for run in runs if len(run) > 1]
+
+
+def fusable(program: Program, run: list[int]) -> bool:
+    written = {program.code[pc].dst for pc in run}
+    touched = {r for pc in run for r in (program.code[pc].dst, *operands(program.code[pc]))}
+    for w in written:
+        for x in touched:
+            if x != w and program.regs[x].root == program.regs[w].root and overlap(program.regs[w], program.regs[x]):
+                return False
+    return True
+
+
+def overlap(a: Any, b: Any) -> bool:
+    alo, ahi = extent(a.shape, a.strides, a.itemsize)
+    blo, bhi = extent(b.shape, b.strides, b.itemsize)
+    return a.offset + alo < b.offset + bhi and b.offset + blo < a.offset + ahi
 
 
 # -- the C text ---------------------------------------------------------------------------
@@ -235,10 +276,15 @@ class Writer:
         for reg, parent, offset in lay.views:
             L.append(f"regs[{reg}] = regs[{parent}] + {offset};")
         # the tape
-        for pc, ins in enumerate(p.code):
-            if ins.op == "HALT":
-                break
-            L.append(self.instruction(pc))
+        runs = {run[0]: run for run in fused_runs(p)}
+        pc = 0
+        while pc < len(p.code) and p.code[pc].op != "HALT":
+            if pc in runs:
+                L += self.fused(runs[pc])
+                pc += len(runs[pc])
+            else:
+                L.append(self.instruction(pc))
+                pc += 1
         # until is read before the commit: the generic kernel reads it after, from memory
         # the commit does not write, so both see this step's value
         if p.until_reg >= 0:
@@ -264,6 +310,51 @@ class Writer:
             L.append("if (stop) {")
             L += ["    " + line for line in self.exit("CLOOP_STOPPED", "t + 1")]
             L.append("}")
+        return L
+
+    def fused(self, run: list[int]) -> list[str]:
+        """One loop over the elements for a run of flat elementwise instructions: each
+        element goes through the run's expressions in tape order.  A register the run
+        writes before any read, that no other instruction reads and that no binding or ring
+        names, lives in a C local of the loop body instead of memory."""
+        p = self.p
+        n = p.geoms[p.code[run[0]].geom].n[2]
+        read_outside = {r for pc, ins in enumerate(p.code) if pc not in run for r in operands(ins)}
+        pinned = {ring.src for ring in p.rings} | {p.until_reg} | {parent for _, parent, _ in self.layout.views}
+        local, seen = set(), set()
+        for pc in run:
+            ins = p.code[pc]
+            seen.update(operands(ins))
+            reg = p.regs[ins.dst]
+            if ins.dst not in seen and ins.dst not in read_outside and ins.dst not in pinned \
+                    and reg.root == ("arena",) and not shares_bytes(p, reg):
+                local.add(ins.dst)
+            seen.add(ins.dst)
+        memory = sorted({r for pc in run for r in (p.code[pc].dst, *operands(p.code[pc]))} - local)
+        L = [f"{{  /* instructions {run[0]}..{run[-1]} fused: {n} elements */"]
+        for r in memory:
+            c = ctype(p.regs[r].dtype)
+            L.append(f"    {c} *m{r} = ({c} *)regs[{r}];")
+        L.append(f"    for (int64_t i = 0; i < {n}; i++) {{")
+        for pc in run:
+            ins = p.code[pc]
+            op = opcodes.BY_NAME[ins.op]
+            g = p.geoms[ins.geom]
+            types = [ctype(np.dtype(d)) for d in op.dtypes]
+            decls = []
+            for k, r in enumerate(operands(ins)):
+                if r in local:
+                    value = f"l{r}"
+                else:
+                    value = f"m{r}[{'i' if g.s[1 + k][2] else '0'}]"
+                decls.append(f"{types[1 + k]} {'xyz'[k]} = {value};")
+            value = f"({types[0]})({op.expr})"
+            if ins.dst in local:
+                target = f"const {types[0]} l{ins.dst}"
+            else:
+                target = f"m{ins.dst}[i]"
+            L.append(f"        {target} = ({{ {' '.join(decls)} {value}; }});  /* {pc}: {ins.op} */")
+        L += ["    }", "}"]
         return L
 
     def instruction(self, pc: int) -> str:
