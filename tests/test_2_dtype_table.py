@@ -11,7 +11,7 @@ Two kinds of entries are not compared, and both are listed here:
 * ``DIVERGENT``: where ``reference`` deliberately differs; each names its section of
   ``spec/C-divergences.rst``;
 * expressions that call a function ``reference`` does not provide (``pt.arcsin``,
-  ``pt.var``, ...): PyTensor has many more functions than the ops of chapter 2.  They are
+  ``pt.linspace``, ...): PyTensor has many more functions than the ops of chapter 2.  They are
   found by the ``AttributeError`` they raise, and ``NOT_IN_API`` lists the other calls
   reference does not support.
 """
@@ -47,7 +47,6 @@ DIVERGENT = {
 #: Calls of functions reference has, in forms it does not support.
 NOT_IN_API = {
     "pt.where(fv > 0)": "one-argument where (nonzero) is not an op of chapter 2",
-    "pt.add(i32, f32, f64)": "add takes two inputs (OP-ADD-1); PyTensor's is variadic",
 }
 
 #: An expected exception class -> the builtin classes reference's exception may derive from.

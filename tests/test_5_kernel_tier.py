@@ -211,3 +211,32 @@ def test_kern_tier_3__a_compiled_program_is_loaded_from_the_cache(tmp_path, monk
 
     result = ffi.new("cloop_result *")
     assert entry(ffi.new("cloop_plan *"), 0, 7, result) == 0 and result.t == 7
+
+
+@pytest.mark.rule("KERN-TIER-1")
+def test_kern_tier_1__a_run_of_vector_instructions_is_one_loop():
+    """h * a + b on vectors: the multiply and the add run as one loop, the product never
+    leaves a C local; results equal the Python path's."""
+    h0, a, b = pt.dvector("h0"), pt.dvector("a"), pt.dvector("b")
+    out, _ = pytensor.scan(lambda h, a, b: h * a + b, outputs_info=h0, non_sequences=[a, b], n_steps=50)
+    rng = np.random.default_rng(3)
+    args = [rng.standard_normal(100), rng.uniform(0.5, 1.0, 100), rng.standard_normal(100)]
+    assert_same(run_tiers([h0, a, b], [out], args))
+    fn = pytensor.function([h0, a, b], out)
+    fn(*args)
+    (compiled,) = compiled_programs(fn)
+    runs = specialise.fused_runs(compiled.program)
+    assert [[compiled.program.code[pc].op for pc in run] for run in runs] == [["MULTIPLY_F64", "ADD_F64"]]
+    source = specialise.Writer(compiled.program, compiled.layout, compiled.blas_ilp64).source()
+    assert "fused: 100 elements" in source and "const double l" in source
+
+
+@pytest.mark.rule("KERN-TIER-1")
+def test_kern_tier_1__overlapping_registers_are_not_fused():
+    """A write into part of a vector that the next instruction reads elsewhere must finish
+    first: such runs stay separate instructions."""
+    h0 = pt.dvector("h0")
+    out, _ = pytensor.scan(lambda h: pt.set_subtensor(h[1:], h[:-1] * 0.5) + h, outputs_info=h0, n_steps=7)
+    args = [np.arange(6.0)]
+    assert_same(run_tiers([h0], [out], args))
+

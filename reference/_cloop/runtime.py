@@ -175,7 +175,7 @@ class Compiled:
             if buf is None or buf.shape[0] != size:
                 buf = np.empty((size, *ring.row_shape), dtype=ring.dtype)
             if ring.role == "shared":
-                if ring.depth != 1 or np.shape(outer.shared[ring.index]) != ring.row_shape:
+                if ring.depth != 1 or getattr(outer.shared[ring.index], "shape", None) != ring.row_shape:
                     raise validate.InvalidProgram(f"ring {j} does not hold shared state {ring.index}")
                 buf[0] = outer.shared[ring.index]
             elif ring.depth:
@@ -183,7 +183,7 @@ class Compiled:
                 if r is None or len(history[r]) != ring.depth:
                     raise validate.InvalidProgram(f"ring {j} does not match the initial rows of output {ring.index}")
                 for i, row in enumerate(history[r]):
-                    if np.shape(row) != ring.row_shape:
+                    if getattr(row, "shape", None) != ring.row_shape:
                         raise validate.InvalidProgram(f"ring {j} does not match the initial rows of output {ring.index}")
                     buf[i] = row
             rings.append(buf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -100,9 +101,7 @@ class ScanOp(Op):
 
     def perform(self, node: Apply, *values: Any) -> list[Any]:
         start = time.perf_counter() if self.spec.profile else 0.0
-        from reference._cloop.dispatch import perform  # KERN-MODE-1: which path runs the loop
-
-        results = perform(self, values)
+        results = kernel_dispatch().perform(self, values)  # KERN-MODE-1: which path runs the loop
         if self.spec.profile:
             self.profile_stats["calls"] += 1
             self.profile_stats["seconds"] += time.perf_counter() - start
@@ -122,3 +121,12 @@ class ScanOp(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         raise LookupError("the length of a nested loop's output is known only by running it")
+
+
+@functools.cache
+def kernel_dispatch() -> Any:
+    """``reference._cloop.dispatch``, imported at the first call of a loop (it loads the
+    kernel's modules, which ``import reference`` does not need)."""
+    from reference._cloop import dispatch
+
+    return dispatch

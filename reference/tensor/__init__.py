@@ -6,6 +6,7 @@ from reference.tensor.basic import *  # noqa: F403
 from reference.tensor.basic import (
     alloc,
     arange,
+    broadcast_to,
     concatenate,
     cumprod,
     cumsum,
@@ -89,7 +90,19 @@ from reference.tensor.math import (
     where,
     xor,
 )
-from reference.tensor.reduction import all, any, argmax, argmin, max, mean, min, prod, sum
+from reference.tensor.reduction import (
+    all,
+    any,
+    argmax,
+    argmin,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
+)
 from reference.tensor.shape import (
     dimshuffle,
     expand_dims,

@@ -56,6 +56,58 @@ for _prefix, _dtype in _PREFIXES.items():
         globals()[_prefix + _kind].__name__ = _prefix + _kind
 
 
+def _row_col(kind: str, name: str | None, dtype: Any, shape: Any) -> TensorVariable:
+    """A matrix input whose first (row) or second (col) static length is 1 (OP-ROWCOL-1)."""
+    if not isinstance(shape, Sequence) or isinstance(shape, str):
+        raise SpecTypeError("OP-ROWCOL-1", f"{kind}: shape must be a tuple of 2 lengths, got {shape!r}")
+    shape = tuple(shape)
+    if len(shape) != 2:
+        raise SpecValueError("OP-ROWCOL-1", f"{kind}: shape must have 2 entries, got {shape}")
+    axis = 0 if kind == "row" else 1
+    if shape[axis] is None or shape[axis] != 1:
+        raise SpecValueError(
+            "OP-ROWCOL-1",
+            f"{kind}: the {('first', 'second')[axis]} length of a {kind} must be 1, got shape {shape}",
+        )
+    return TensorType(config.floatX if dtype is None else dtype, shape)(name)
+
+
+def row(name: str | None = None, *, dtype: Any = None, shape: Sequence[int | None] = (1, None)) -> TensorVariable:  # noqa: E501
+    """A matrix input of static shape ``(1, None)`` (or ``shape``, whose first entry must be 1)
+    and ``dtype`` (default ``config.floatX``) (OP-ROWCOL-1)."""
+    return _row_col("row", name, dtype, shape)
+
+
+def col(name: str | None = None, *, dtype: Any = None, shape: Sequence[int | None] = (None, 1)) -> TensorVariable:  # noqa: E501
+    """A matrix input of static shape ``(None, 1)`` (or ``shape``, whose second entry must be 1)
+    and ``dtype`` (default ``config.floatX``) (OP-ROWCOL-1)."""
+    return _row_col("col", name, dtype, shape)
+
+
+def _typed_row_col(name_: str, kind: str, dtype: str):  # noqa: ANN202
+    default = (1, None) if kind == "row" else (None, 1)
+
+    def make(name: str | None = None, *, shape: Sequence[int | None] | None = None) -> TensorVariable:
+        if shape is not None and (
+            not isinstance(shape, Sequence)
+            or len(shape) != 2
+            or any(d is not None and d != s for d, s in zip(default, shape, strict=True))
+        ):  # OP-ROWCOL-1: shape= may only fill in the unknown length
+            raise SpecValueError(
+                "OP-ROWCOL-1", f"{name_}: shape={shape} is incompatible with the type's shape {default}"
+            )
+        return _row_col(kind, name, dtype, default if shape is None else shape)
+
+    make.__name__ = make.__qualname__ = name_
+    make.__doc__ = f"A {dtype} {kind} input, static shape {default} (OP-ROWCOL-1)."
+    return make
+
+
+for _prefix, _dtype in _PREFIXES.items():
+    for _kind in ("row", "col"):
+        globals()[_prefix + _kind] = _typed_row_col(_prefix + _kind, _kind, _dtype)
+
+
 # -- vectors from scalars ---------------------------------------------------------------
 class MakeVector(Op):
     """A vector from scalars, cast to ``dtype`` (OP-JOIN-3)."""
@@ -108,10 +160,22 @@ class Alloc(Op):
                 raise SpecTypeError("OP-ALLOC-1", f"alloc: shape entries must be integer scalars, got {n.type}")
         if value.ndim > len(lengths):
             raise SpecValueError("OP-ALLOC-1", f"alloc: value of {value.ndim} axes cannot fill {len(lengths)} axes")
-        static = []
-        for n in lengths:
+        static: list[int | None] = []
+        value_static = (None,) * (len(lengths) - value.ndim) + value.type.shape
+        for axis, (n, length) in enumerate(zip(lengths, value_static, strict=True)):
             known = constant_value(n)
-            static.append(None if known is None else int(known))
+            if known is not None and int(known) < 0:
+                raise SpecValueError("OP-ALLOC-1", f"alloc: negative length {int(known)} in the shape (entry {axis})")
+            if known is None:  # OP-ALLOC-1: an unknown entry takes the value's length, unless 1
+                static.append(None if length == 1 else length)
+                continue
+            if length is not None and length not in (1, int(known)):
+                raise SpecValueError(
+                    "OP-ALLOC-1",
+                    f"alloc: a value of type {value.type} cannot fill length {int(known)} on "
+                    f"axis {axis} of the target shape: its static length there is {length}",
+                )
+            static.append(int(known))
         return Apply(self, [value, *lengths], [TensorType(value.dtype, static)])
 
     def perform(self, node: Apply, value: np.ndarray, *shape_: np.ndarray) -> np.ndarray:
@@ -165,6 +229,40 @@ def _shape_entries(shape_: Any) -> list[Any]:
 def alloc(value: Any, *shape_: Any) -> TensorVariable:
     """Fill an array of the given shape with ``value`` (OP-ALLOC-1)."""
     return _alloc(value, *shape_)
+
+
+def broadcast_to(x: Any, shape: Any) -> TensorVariable:
+    """``x`` broadcast to ``shape``: ``alloc(x, *shape)``, as PyTensor (OP-BROADCASTTO-1).
+
+    Args:
+        x: the tensor to broadcast.
+        shape: a sequence of lengths (ints or integer scalars) or an integer vector whose
+            length is known statically; it has at least ``x.ndim`` entries.
+
+    Returns:
+        A new tensor of ``x``'s dtype; its static shape is :rule:`OP-ALLOC-1`'s.
+    """
+    if isinstance(shape, TensorVariable):
+        if shape.ndim != 1:
+            raise SpecTypeError("OP-BROADCASTTO-1", f"broadcast_to: shape must be a vector, got {shape.type}")
+        if shape.type.shape[0] is None:
+            raise SpecValueError(
+                "OP-BROADCASTTO-1", f"broadcast_to: the length of shape {shape} must be known statically"
+            )
+        entries = [shape[i] for i in range(shape.type.shape[0])]
+    elif isinstance(shape, Sequence | np.ndarray) and not isinstance(shape, str) and np.ndim(shape) == 1:
+        entries = list(shape)
+    else:
+        raise SpecTypeError(
+            "OP-BROADCASTTO-1", f"broadcast_to: shape must be a sequence of lengths, got {shape!r}"
+        )
+    x = as_tensor_variable(x)
+    if x.ndim > len(entries):
+        raise SpecTypeError(
+            "OP-BROADCASTTO-1",
+            f"broadcast_to: x has {x.ndim} axes, more than the {len(entries)} entries of shape {tuple(entries)}",
+        )
+    return alloc(x, *entries)
 
 
 def full(shape_: Any, fill_value: Any, dtype: Any = None) -> TensorVariable:
@@ -454,8 +552,8 @@ def cumprod(x: Any, axis: int | None = None) -> TensorVariable:
     return CumOp(axis, "mul")(x)
 
 
-#: The input constructors: scalar, vector, ... and their dtype-prefixed forms.
-__all__ = ["scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5"] + [
+#: The input constructors: scalar, vector, ..., row, col and their dtype-prefixed forms.
+__all__ = ["scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5", "row", "col"] + [
     prefix + kind for prefix in _PREFIXES
-    for kind in ("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5")
+    for kind in ("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5", "row", "col")
 ]

@@ -63,13 +63,9 @@ class MatMul(Op):
         a, b = as_tensor_variable(a), as_tensor_variable(b)
         if a.ndim == 0 or b.ndim == 0:
             raise SpecValueError("OP-DOT-2", "matmul: scalar operands are not allowed; use *")
-        dummy_a = np.empty(tuple(1 if n is None else n for n in a.type.shape))
-        dummy_b = np.empty(tuple(1 if n is None else n for n in b.type.shape))
         _check_inner(self, a, b, a.ndim - 1, 0 if b.ndim == 1 else b.ndim - 2)
-        try:
-            ndim = np.matmul(dummy_a, dummy_b).ndim
-        except ValueError:
-            ndim = max(a.ndim, b.ndim) - (a.ndim == 1) - (b.ndim == 1)
+        # numpy's matmul: the batch axes broadcast, and a vector operand loses its axis
+        ndim = max(a.ndim, b.ndim, 2) - (a.ndim == 1) - (b.ndim == 1)
         shape: list[int | None] = [None] * ndim
         if a.ndim == 2 and b.ndim == 2:
             shape = [a.type.shape[0], b.type.shape[1]]

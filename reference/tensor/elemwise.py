@@ -22,6 +22,9 @@ class ScalarOp:
 
     nin: int = 2
     ufunc: Any = None
+    #: True for a rule PyTensor applies to any number of inputs (``add``, ``mul``): a call
+    #: with other than two inputs folds them from the left (OP-ADD-2)
+    variadic: bool = False
 
     def output_dtype(self, *dtypes: str) -> str:
         return upcast(*dtypes)
@@ -126,6 +129,26 @@ class Elemwise(Op):
 
     def __str__(self) -> str:
         return str(self.scalar_op)
+
+    def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
+        """Apply the op; a variadic rule (``add``, ``mul``) takes any number of inputs."""
+        if self.scalar_op.variadic and len(inputs) != 2 and not kwargs:
+            return self._fold(inputs)
+        return super().__call__(*inputs, **kwargs)
+
+    def _fold(self, inputs: tuple[Any, ...]) -> Any:
+        """``op(x1, …, xn)`` as ``op(op(x1, x2), …, xn)``: the left fold that PyTensor's
+        upcast and perform follow (OP-ADD-2); one input gives a copy of it."""
+        if not inputs:
+            raise SpecTypeError("OP-ADD-2", f"{self} needs at least one input, got none")
+        if len(inputs) == 1:
+            from reference.tensor.math import identity
+
+            return identity(inputs[0])
+        result = inputs[0]
+        for x in inputs[1:]:
+            result = super().__call__(result, x)
+        return result
 
     def make_node(self, *inputs: Any) -> Apply:
         if len(inputs) != self.scalar_op.nin:

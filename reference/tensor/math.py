@@ -37,7 +37,10 @@ def _no_bool(op: ScalarOp, dtypes: tuple[str, ...]) -> None:
 
 # -- arithmetic -------------------------------------------------------------------------
 class Add(ScalarOp):
-    """``x + y`` (OP-ADD-1).  dtype: upcast of the inputs."""
+    """``x + y`` (OP-ADD-1); ``add(x1, …, xn)`` folds from the left (OP-ADD-2).  dtype:
+    upcast of the inputs."""
+
+    variadic = True
 
     def grad(self, inputs: list, output: Any, gz: Any) -> list:
         return [gz, gz]
@@ -60,7 +63,10 @@ class Sub(ScalarOp):
 
 
 class Mul(ScalarOp):
-    """``x * y`` (OP-MUL-1).  dtype: upcast of the inputs."""
+    """``x * y`` (OP-MUL-1); ``mul(x1, …, xn)`` folds from the left (OP-ADD-2).  dtype:
+    upcast of the inputs."""
+
+    variadic = True
 
     def grad(self, inputs: list, output: Any, gz: Any) -> list:
         x, y = inputs

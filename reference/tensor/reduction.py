@@ -253,6 +253,70 @@ def mean(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, ac
     return total
 
 
+def var(input: Any, axis: Any = None, ddof: Any = 0, keepdims: bool = False, corrected: bool = False) -> TensorVariable:  # noqa: A002, E501 - PyTensor's names
+    """The variance over ``axis``, by PyTensor's two-pass formula (OP-REDUCE-7).
+
+    ``c = x - mean(x, axis, keepdims=True)``; with ``ddof`` 0 the variance is
+    ``mean(c * c, axis)``, else ``sum(c * c, axis) / (n - ddof)`` with ``n`` the number
+    of reduced elements.  ``corrected=True`` subtracts the rounding error of the mean
+    (the "corrected two-pass" algorithm).  A composition of existing ops: it runs in scan
+    steps and has gradients like any of them.  The result is named ``var``.
+
+    Args:
+        input: the tensor (integers and bool give float64, as their mean).
+        axis: ``None`` (every axis), an int or a sequence of ints (:rule:`OP-REDUCE-1`).
+        ddof: delta degrees of freedom: a number or a symbolic scalar, not a bool.
+        keepdims: keep the reduced axes with length 1.
+        corrected: use the corrected two-pass algorithm.
+    """
+    from reference.graph.basic import Variable
+    from reference.tensor.math import cast, mul, sub, true_div
+    from reference.tensor.shape import shape as shape_of
+
+    if isinstance(ddof, bool | np.bool_):  # OP-REDUCE-7: a bool is a keepdims given at ddof's place
+        raise SpecValueError(
+            "OP-REDUCE-7",
+            f"var: ddof must be a number, got {ddof!r}; keepdims is the fourth parameter: "
+            "var(input, axis=None, ddof=0, keepdims=False, corrected=False)",
+        )
+    x = as_tensor_variable(input)
+    if x.ndim == 0 and axis is not None and (not isinstance(axis, list | tuple) or len(axis)):
+        raise SpecValueError("OP-REDUCE-7", f"var: axis {axis} is out of range for a 0-d input")
+    axes = normalize_axes(axis, x.ndim, "var")
+    centered = sub(x, mean(x, axis=axes, keepdims=True))
+    squares = mul(centered, centered)
+    by_count = not isinstance(ddof, Variable) and ddof == 0
+    n: Any = None
+    if by_count:
+        v = mean(squares, axis=axes, keepdims=keepdims)
+    else:
+        lengths = shape_of(x)
+        n = as_tensor_variable(1)
+        for i, a in enumerate(axes):
+            n = lengths[a] if i == 0 else mul(n, lengths[a])
+        v = true_div(sum(squares, axis=axes, keepdims=keepdims), cast(sub(n, ddof), centered.dtype))
+    if corrected:
+        if by_count:
+            error = mean(centered, axis=axes, keepdims=keepdims)
+            error = mul(error, error)
+        else:
+            total = sum(centered, axis=axes, keepdims=keepdims)
+            error = true_div(mul(total, total), cast(mul(sub(n, ddof), n), centered.dtype))
+        v = sub(v, error)
+    v.name = "var"
+    return v
+
+
+def std(input: Any, axis: Any = None, ddof: Any = 0, keepdims: bool = False, corrected: bool = False) -> TensorVariable:  # noqa: A002, E501 - PyTensor's names
+    """The standard deviation: ``sqrt(var(...))`` with the same arguments, named ``std``
+    (OP-REDUCE-8)."""
+    from reference.tensor.math import sqrt
+
+    result = sqrt(var(input, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected))
+    result.name = "std"
+    return result
+
+
 def product_of_others(x: TensorVariable, axes: tuple[int, ...]) -> TensorVariable:
     """For each element of ``x``, the product of the other elements of its reduction group
     (exact with zeros: exclusive cumulative products from both ends) (GRAD-OP-2)."""

@@ -175,6 +175,14 @@ class TensorVariable(Variable):
     def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> TensorVariable:
         return _pt().mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
+    def var(self, axis: Any = None, ddof: Any = 0, keepdims: bool = False, corrected: bool = False) -> TensorVariable:  # noqa: E501
+        """:func:`reference.tensor.var` of this tensor (OP-REDUCE-7)."""
+        return _pt().var(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def std(self, axis: Any = None, ddof: Any = 0, keepdims: bool = False, corrected: bool = False) -> TensorVariable:  # noqa: E501
+        """:func:`reference.tensor.std` of this tensor (OP-REDUCE-8)."""
+        return _pt().std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
     def max(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
         return _pt().max(self, axis=axis, keepdims=keepdims)
 
