@@ -133,7 +133,7 @@ def test_kern_tier_1__scalar_steps_run_in_c_locals():
     fn = pytensor.function([x], s[-1])
     fn(np.ones(3))
     (compiled,) = compiled_programs(fn)
-    writer = specialise.Writer(compiled.program, compiled.layout, compiled.blas_ilp64)
+    writer = specialise.Writer(compiled.program, compiled.layout)
     assert writer.values == {r.index for r in compiled.program.regs}
     assert writer.lags == {0: 1}
     source = writer.source()
@@ -227,7 +227,7 @@ def test_kern_tier_1__a_run_of_vector_instructions_is_one_loop():
     (compiled,) = compiled_programs(fn)
     runs = specialise.fused_runs(compiled.program)
     assert [[compiled.program.code[pc].op for pc in run] for run in runs] == [["MULTIPLY_F64", "ADD_F64"]]
-    source = specialise.Writer(compiled.program, compiled.layout, compiled.blas_ilp64).source()
+    source = specialise.Writer(compiled.program, compiled.layout).source()
     assert "fused: 100 elements" in source and "const double l" in source
 
 

@@ -265,7 +265,7 @@ class Compiled:
         if want == "auto" and self.steps_run + n_steps < specialise.SPECIALISE_AFTER_STEPS:
             return
         try:
-            self.kernel_run = specialise.specialise(self.program, self.layout, self.blas_ilp64)
+            self.kernel_run = specialise.specialise(self.program, self.layout)
         except specialise.TierUnavailable as error:
             self.tier_failure = str(error)
             return

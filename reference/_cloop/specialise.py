@@ -170,12 +170,11 @@ def overlap(a: Any, b: Any) -> bool:
 class Writer:
     """Generates the C of one program (see the module docstring)."""
 
-    def __init__(self, program: Program, layout: Layout, blas_ilp64: int) -> None:
+    def __init__(self, program: Program, layout: Layout) -> None:
         self.p, self.layout = program, layout
         self.values = value_registers(program, layout)
         self.lags = lag_rings(program, layout, self.values)
         self.tap_of = {reg: (ring, tap) for reg, ring, tap in layout.taps}
-        self.blas_ilp64 = blas_ilp64
 
     def v(self, reg: int) -> str:
         return f"v{reg}"
@@ -428,13 +427,13 @@ def _compile(name: str, source: str, directory: Path, _build: Any) -> Path:
     return final
 
 
-def specialise(program: Program, layout: Layout, blas_ilp64: int) -> Any:
+def specialise(program: Program, layout: Layout) -> Any:
     """The ``cloop_run``-compatible entry point of ``program``'s specialised C, or raise
     ``TierUnavailable`` with the reason."""
     global UNAVAILABLE
     if UNAVAILABLE is not None:
         raise TierUnavailable(UNAVAILABLE)
-    source = Writer(program, layout, blas_ilp64).source()
+    source = Writer(program, layout).source()
     try:
         lib = build(source)
     except Exception as error:  # noqa: BLE001 - any build failure means: stay generic
