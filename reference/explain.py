@@ -102,10 +102,10 @@ def static_blockers(spec: Any) -> list[str]:
 
 def program_tier(op: Any, program: Any) -> str:
     """Which kernel tier runs ``program`` and why (KERN-TIER-2); "" if it has not run."""
-    from reference._cloop import dispatch, runtime
+    from reference._cloop import dispatch
 
-    for compiled in dispatch._cache(op).values():
-        if isinstance(compiled, runtime.Compiled) and compiled.program is program:
+    for compiled in dispatch.compiled_programs(op):
+        if compiled.program is program:
             return f"{compiled.tier} ({compiled.tier_reason})"
     return ""
 

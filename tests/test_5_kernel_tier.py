@@ -18,7 +18,7 @@ from test_5_kernel_property import check_case
 
 import reference as pytensor
 import reference.tensor as pt
-from reference._cloop import HAVE_CLOOP, dispatch, runtime, specialise
+from reference._cloop import HAVE_CLOOP, dispatch, specialise
 from reference.config import config
 from reference.scan.op import ScanOp
 from reference.scan.utils import until
@@ -29,12 +29,7 @@ TIER_EXAMPLES = 1000 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else 20
 
 
 def compiled_programs(fn) -> list:
-    found = []
-    for node in _scan_nodes(fn):
-        for value in dispatch._cache(node.op).values():
-            if isinstance(value, runtime.Compiled):
-                found.append(value)
-    return found
+    return [compiled for node in _scan_nodes(fn) for compiled in dispatch.compiled_programs(node.op)]
 
 
 def _scan_nodes(fn) -> list:

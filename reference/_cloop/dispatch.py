@@ -64,6 +64,11 @@ def _cache(op: Any) -> dict:
     return cache
 
 
+def compiled_programs(op: Any) -> list:
+    """The programs compiled for ``op`` so far (one per signature, and blocked forms)."""
+    return [v for v in _cache(op).values() if isinstance(v, runtime.Compiled)]
+
+
 def decisions(op: Any) -> dict:
     found = op.__dict__.get("kernel_decisions")
     if found is None:

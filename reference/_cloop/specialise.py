@@ -23,6 +23,7 @@ to the plan, ``until`` and the error statuses), so ``runtime.Compiled.run`` call
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -407,6 +408,7 @@ def build(source: str) -> Any:
     return module.lib
 
 
+@functools.cache
 def _kernel_text() -> str:
     return "".join((HERE / f).read_text(encoding="utf-8") for f in ("kernel.c", "kernel.h", "opcodes.h"))
 
