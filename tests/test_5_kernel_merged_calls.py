@@ -9,7 +9,7 @@ import pytest
 
 import reference as pytensor
 import reference.tensor as pt
-from reference._cloop import HAVE_CLOOP, dispatch, runtime, selfcheck
+from reference._cloop import HAVE_CLOOP, dispatch, selfcheck
 from reference._cloop.dispatch import same_bits
 from reference._cloop.tape import disassemble
 from reference.graph.traversal import toposort
@@ -26,8 +26,7 @@ SPECIALS = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, np.inf, -np.inf, np.nan, 5e-324, -1e
 def blocked_program(fn):
     node = [n for n in toposort(fn.computed) if isinstance(n.op, ScanOp)][0]
     assert dispatch.decisions(node.op)["last"].path == "c"
-    cache = node.op.__dict__["_kernel_cache"]
-    programs = [v.program for v in cache.values() if isinstance(v, runtime.Compiled) and v.program.block]
+    programs = [v.program for v in dispatch.compiled_programs(node.op) if v.program.block]
     assert programs, "the map did not run in blocks"
     return programs[0]
 

@@ -347,8 +347,7 @@ def test_kern_bind_3__the_seed_polynomial_runs_in_blocks():
                                   sequences=[coefficients, pt.arange(3000)], non_sequences=x)
     args = [RNG.standard_normal(2500), 1.001]
     got, fn = both([coefficients, x], [components, components.sum()], args)
-    cache = scan_node(fn).op.__dict__["_kernel_cache"]
-    blocked = [v for v in cache.values() if isinstance(v, runtime.Compiled) and v.program.block]
+    blocked = [v for v in dispatch.compiled_programs(scan_node(fn).op) if v.program.block]
     assert blocked and blocked[0].program.block == 1024
     assert "1024 loop steps per kernel step" in disassemble(blocked[0].program)
 
@@ -358,8 +357,7 @@ def test_kern_bind_3__a_step_with_a_reduction_runs_step_by_step():
     x = pt.dmatrix("x")
     out, _ = pytensor.scan(lambda row: row.sum() * 2, sequences=x)
     got, fn = both([x], [out], [RNG.standard_normal((5000, 3))])
-    cache = scan_node(fn).op.__dict__["_kernel_cache"]
-    assert not any(isinstance(v, runtime.Compiled) and v.program.block for v in cache.values())
+    assert not any(v.program.block for v in dispatch.compiled_programs(scan_node(fn).op))
 
 
 @pytest.mark.rule("KERN-BIND-3")

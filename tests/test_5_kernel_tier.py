@@ -50,7 +50,7 @@ def run_tiers(inputs, outputs, args, updates=None):
         with config.change_flags(cloop__tier=tier):
             fn = pytensor.function(inputs, outputs, updates=updates)
             results[tier] = fn(*args)
-            assert {c.tier for c in compiled_programs(fn)} == {tier}
+            assert {c.tier for c in compiled_programs(fn) if c.steps_run} == {tier}
     results["python"] = pytensor.function(inputs, outputs, updates=updates, mode="python")(*args)
     return results
 
@@ -224,7 +224,43 @@ def test_kern_tier_1__a_run_of_vector_instructions_is_one_loop():
     runs = specialise.fused_runs(compiled.program)
     assert [[compiled.program.code[pc].op for pc in run] for run in runs] == [["MULTIPLY_F64", "ADD_F64"]]
     source = specialise.Writer(compiled.program, compiled.layout).source()
-    assert "fused: 100 elements" in source and "const double l" in source
+    assert "fused: 100 elements" in source and "        double l" in source
+
+
+@pytest.mark.rule("KERN-TIER-1")
+def test_kern_tier_1__the_power_fast_path_of_a_map_is_one_loop():
+    """The seed's polynomial in blocks: numpy's power fast path (tests and selects) runs as
+    one fused loop that writes its test register once per exponent, the base broadcast to
+    every row is read once before the loop; results equal the Python path's."""
+    c, x = pt.dvector("c"), pt.dscalar("x")
+    comps, _ = pytensor.scan(lambda c, p, x: c * (x ** p), sequences=[c, pt.arange(3000)], non_sequences=x)
+    args = [np.random.default_rng(5).standard_normal(3000), 1.0001]
+    assert_same(run_tiers([c, x], [comps, comps.sum()], args))
+    with config.change_flags(cloop__tier="specialised"):
+        fn = pytensor.function([c, x], comps)
+        fn(*args)
+    (blocked,) = [p for p in compiled_programs(fn) if p.program.block]
+    assert blocked.tier == "specialised"
+    runs = specialise.fused_runs(blocked.program)
+    fast = max(runs, key=len)
+    ops = [blocked.program.code[pc].op for pc in fast]
+    assert ops.count("EQUAL_F64") == 5 and ops.count("WHERE_F64") == 5 and ops[-1] == "MULTIPLY_F64"
+    source = specialise.Writer(blocked.program, blocked.layout).source()
+    assert "const double c" in source
+
+
+@pytest.mark.rule("KERN-TIER-2")
+def test_kern_tier_2__a_map_in_blocks_counts_its_loop_steps():
+    """A blocked map's kernel step runs many loop steps: auto switches after 20,000 loop
+    steps, not 20,000 blocks."""
+    x = pt.dvector("x")
+    y, _ = pytensor.scan(lambda xt: xt * 2.0 + 1.0, sequences=x)
+    fn = pytensor.function([x], y)
+    with config.change_flags(cloop__tier="auto"):
+        fn(np.ones(specialise.SPECIALISE_AFTER_STEPS + 10))
+    (blocked,) = [p for p in compiled_programs(fn) if p.program.block]
+    assert blocked.tier == "specialised" and blocked.steps_run >= specialise.SPECIALISE_AFTER_STEPS
+    assert "loop steps per kernel step" in str(pytensor.explain(fn))
 
 
 @pytest.mark.rule("KERN-TIER-1")

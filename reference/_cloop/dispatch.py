@@ -66,7 +66,8 @@ def _cache(op: Any) -> dict:
 
 def compiled_programs(op: Any) -> list:
     """The programs compiled for ``op`` so far (one per signature, and blocked forms)."""
-    return [v for v in _cache(op).values() if isinstance(v, runtime.Compiled)]
+    found = [v for v in _cache(op).values() if isinstance(v, runtime.Compiled)]
+    return found + [b for v in found for b in v.blocked.values() if b is not None]
 
 
 def decisions(op: Any) -> dict:
@@ -138,30 +139,36 @@ def assign_modes(outputs: list, mode: Any) -> list:
 
 def blocked_for(op: Any, prep: Any, compiled: Any) -> Any:
     """The blocked program of a map (KERN-BIND-3), or None when the loop is not a map, its
-    step is not elementwise, or it is too short to gain from blocks."""
+    step is not elementwise, or it is too short to gain from blocks.  Built once per
+    compiled program (the same signature), and remembered on it."""
     if not lower.blockable(op.spec):
         return None
-    block = runtime.block_rows(compiled.program)
+    block = runtime.block_rows(compiled)
     if block < 2 or prep.n_steps < 2 * block:
         return None
-    key = ("block", block, lower.signature(op.spec, prep.outer, op.keep))
-    cache = _cache(op)
-    if key not in cache:
+    if block not in compiled.blocked:
         try:
             program = lower.lower(op.spec, op.order, prep.outer, tuple(op.keep), block)
-            cache[key] = runtime.Compiled(program)
-            cache[key].prepare(op.spec)
+            blocked = runtime.Compiled(program)
+            blocked.prepare(op.spec)
+            blocked.decision = Decision(
+                "c", f"the step lowers to the kernel; a map: {block} loop steps per kernel step", program)
         except (Unsupported, validate.InvalidProgram):
-            cache[key] = None
-    return cache[key]
+            blocked = None
+        compiled.blocked[block] = blocked
+    return compiled.blocked[block]
 
 
 def run_kernel(op: Any, prep: Any, compiled: Any) -> list:
     """The loop on the kernel: in blocks if it is a map that allows it, else step by step."""
     blocked = blocked_for(op, prep, compiled)
     if blocked is not None:
-        return runtime.run_blocked(blocked, compiled, op.spec, prep)
-    return runtime.run_compiled(compiled, op.spec, prep)
+        results = runtime.run_blocked(blocked, compiled, op.spec, prep)
+        decisions(op)["last"] = blocked.decision
+        return results
+    results = runtime.run_compiled(compiled, op.spec, prep)
+    decisions(op)["last"] = compiled.decision
+    return results
 
 
 def perform(op: Any, values: Any) -> list:
@@ -214,7 +221,6 @@ def perform(op: Any, values: Any) -> list:
             raise KernelUnavailable(
                 "KERN-MODE-2", f"scan {op.spec.name!r} cannot run on the C kernel: {error}") from None
         return _python(op, values)
-    decisions(op)["last"] = compiled.decision
     return results
 
 

@@ -1081,13 +1081,15 @@ def emit_power_fast_path(p: Program, dst: Register, pw: Register, x: Register, y
         return out
 
     one = const(1.0)
-    values = {"x * x": lambda: apply("multiply", x, x), "x": lambda: x, "1": lambda: one,
-              "1 / x": lambda: apply("true_divide", one, x), "sqrt(x)": lambda: apply("sqrt", x)}
+    # the fast path's values first, then one run of tests and selects over the block (the
+    # specialised tier fuses that run into one loop: KERN-TIER-1)
+    values = {"x * x": apply("multiply", x, x), "x": x, "1": one,
+              "1 / x": apply("true_divide", one, x), "sqrt(x)": apply("sqrt", x)}
     cond = p.temp(np.dtype(bool), dst.shape, "power exponent test")
     src = pw
     for exponent, how in POWER_FAST_PATH:
         p.elementwise(_inline("equal", name), cond, y, const(exponent), note=f"power fast path: y == {exponent}")
-        p.elementwise(opcodes.where(name).name, dst, cond, values[how](), src, note=f"power fast path: {how}")
+        p.elementwise(opcodes.where(name).name, dst, cond, values[how], src, note=f"power fast path: {how}")
         src = dst
 
 

@@ -138,13 +138,21 @@ class Compiled:
         self.spare: Bundle | None = None
         self.decision: Any = None   # dispatch.Decision of a call that ran this program
         self.recurrent_index: dict[int, int] = {}
+        self.constant_addresses: dict[int, tuple[np.ndarray, int]] = {}
         self.nonseq_index: dict[Any, int] = {}
+        # a map's blocked forms (KERN-BIND-3) by rows per block (None: does not lower),
+        # built by dispatch.blocked_for on first use
+        self.blocked: dict[int, Compiled | None] = {}
+        self.row_elements = max([int(np.prod(r.row_shape, dtype=np.int64)) for r in program.rings]
+                                + [int(np.prod(w.row_shape, dtype=np.int64)) for w in program.windows] + [1])
 
     def prepare(self, spec: ScanSpec) -> None:
         """Per-spec lookups used at every call."""
         self.recurrent_index = {spec.outputs.index(o): r for r, o in enumerate(spec.recurrent)}
         self.nonseq_index = {v: i for i, v in enumerate(spec.non_sequences)}
         p = self.program
+        #: the program's own external arrays (constants): position -> (array, its address)
+        self.constant_addresses = {k: (src[1], address(src[1])) for k, src in enumerate(p.ext) if src[0] == "array"}
         #: each external array as ("array", the array) or ("non-sequence", its position);
         #: None when an external is computed per call by the loop-invariant nodes
         self.direct_ext: list[tuple[str, Any]] | None = None
@@ -224,8 +232,9 @@ class Compiled:
         bundle = bundle if bundle is not None else Bundle(self)
         plan = self.plan(frame, bundle)
         result = bundle.result
-        self.choose_tier(n_steps)
-        self.steps_run += n_steps
+        loop_steps = n_steps * max(self.program.block, 1)  # a blocked kernel step runs `block`
+        self.choose_tier(loop_steps)
+        self.steps_run += loop_steps
         t = 0
         if 0 < n_steps <= self.chunk:  # a short loop: one call, no timing
             status = self.kernel_run(plan, 0, n_steps, result)
@@ -371,7 +380,9 @@ class Bundle:
             for r, kind, _, offset in compiled.static_regs:
                 if kind == "arena":
                     regs[r] = frame.arena_address + offset
-        ext_address = [address(a) for a in frame.ext]
+        constants = compiled.constant_addresses  # the program's own arrays: addresses known
+        ext_address = [address(a) if constants.get(k, (None,))[0] is not a else constants[k][1]
+                       for k, a in enumerate(frame.ext)]
         for r, k, offset in self.ext_regs:
             regs[r] = ext_address[k] + offset
         for w, (array, base_offset, _) in enumerate(frame.windows):
@@ -420,11 +431,9 @@ BLOCK_ROWS = 1024
 BLOCK_ELEMENTS = 8192
 
 
-def block_rows(program: Program) -> int:
-    """Loop steps per kernel step for a map whose rows are ``program``'s rows."""
-    largest = max([int(np.prod(r.row_shape, dtype=np.int64)) for r in program.rings]
-                  + [int(np.prod(w.row_shape, dtype=np.int64)) for w in program.windows] + [1])
-    return max(1, min(BLOCK_ROWS, BLOCK_ELEMENTS // max(largest, 1)))
+def block_rows(compiled: Compiled) -> int:
+    """Loop steps per kernel step for a map whose rows are ``compiled``'s rows."""
+    return max(1, min(BLOCK_ROWS, BLOCK_ELEMENTS // max(compiled.row_elements, 1)))
 
 
 def run_blocked(blocked: Compiled, compiled: Compiled, spec: ScanSpec, prep: Prepared) -> list:

@@ -720,7 +720,7 @@ class _MergeRun:
         from reference._cloop.runtime import Compiled, Frame, address, aligned_bytes
 
         compiled = Compiled(self.p)
-        arena = aligned_bytes(self.p.arena_bytes)
+        arena = aligned_bytes(-(-self.p.arena_bytes // 64) * 64)  # whole words for view()
         arena[:] = 0
         for reg, value in self.fills:
             self.view(arena, reg)[...] = value

@@ -330,12 +330,13 @@ class Writer:
                     and reg.root == ("arena",) and not shares_bytes(p, reg):
                 local.add(ins.dst)
             seen.add(ins.dst)
-        memory = sorted({r for pc in run for r in (p.code[pc].dst, *operands(p.code[pc]))} - local)
-        L = [f"{{  /* instructions {run[0]}..{run[-1]} fused: {n} elements */"]
-        for r in memory:
-            c = ctype(p.regs[r].dtype)
-            L.append(f"    {c} *m{r} = ({c} *)regs[{r}];")
-        L.append(f"    for (int64_t i = 0; i < {n}; i++) {{")
+        written = {p.code[pc].dst for pc in run}
+        # a one-element operand the run does not write is read once, before the loop (the
+        # run's written registers share no byte with its other registers: fusable)
+        hoisted = {r for pc in run for k, r in enumerate(operands(p.code[pc]))
+                   if r not in written and r not in local and p.geoms[p.code[pc].geom].s[1 + k][2] == 0}
+        memory: set[int] = set()  # registers the loop body reads or writes through a pointer
+        body = []
         for pc in run:
             ins = p.code[pc]
             op = opcodes.BY_NAME[ins.op]
@@ -345,15 +346,29 @@ class Writer:
             for k, r in enumerate(operands(ins)):
                 if r in local:
                     value = f"l{r}"
+                elif r in hoisted and not g.s[1 + k][2]:
+                    value = f"c{r}"
                 else:
                     value = f"m{r}[{'i' if g.s[1 + k][2] else '0'}]"
+                    memory.add(r)
                 decls.append(f"{types[1 + k]} {'xyz'[k]} = {value};")
             value = f"({types[0]})({op.expr})"
             if ins.dst in local:
-                target = f"const {types[0]} l{ins.dst}"
+                target = f"l{ins.dst}"
             else:
                 target = f"m{ins.dst}[i]"
-            L.append(f"        {target} = ({{ {' '.join(decls)} {value}; }});  /* {pc}: {ins.op} */")
+                memory.add(ins.dst)
+            body.append(f"        {target} = ({{ {' '.join(decls)} {value}; }});  /* {pc}: {ins.op} */")
+        L = [f"{{  /* instructions {run[0]}..{run[-1]} fused: {n} elements */"]
+        for r in sorted(memory):
+            c = ctype(p.regs[r].dtype)
+            L.append(f"    {c} *m{r} = ({c} *)regs[{r}];")
+        for r in sorted(hoisted):
+            L.append(f"    const {ctype(p.regs[r].dtype)} c{r} = *({ctype(p.regs[r].dtype)} *)regs[{r}];")
+        L.append(f"    for (int64_t i = 0; i < {n}; i++) {{")
+        for r in sorted(local):  # declared once: the run may write a local more than once
+            L.append(f"        {ctype(p.regs[r].dtype)} l{r};")
+        L += body
         L += ["    }", "}"]
         return L
 

@@ -66,8 +66,12 @@ def extent(shape: tuple[int, ...], strides: tuple[int, ...], itemsize: int) -> t
     """Bytes touched, ``[lo, hi)`` relative to the first element; ``(0, 0)`` if empty."""
     if 0 in shape:
         return (0, 0)
-    lo = sum((n - 1) * s for n, s in zip(shape, strides, strict=True) if s < 0)
-    hi = sum((n - 1) * s for n, s in zip(shape, strides, strict=True) if s > 0)
+    lo = hi = 0
+    for n, s in zip(shape, strides, strict=True):
+        if s < 0:
+            lo += (n - 1) * s
+        else:
+            hi += (n - 1) * s
     return (lo, hi + itemsize)
 
 
