@@ -361,6 +361,25 @@ def test_kern_bind_3__a_step_with_a_reduction_runs_step_by_step():
 
 
 @pytest.mark.rule("KERN-BIND-3")
+@pytest.mark.parametrize("n", [9, 11, 13, 17])
+@pytest.mark.parametrize("k", [1, 3, 4, 5, 7])
+@pytest.mark.parametrize("backwards", [False, True])
+def test_kern_bind_3__kept_rows_of_a_map_with_an_overlapping_block(monkeypatch, n, k, backwards):
+    """Only the last k rows read (the storage plan keeps k): with blocks of 4 the ring keeps
+    whole blocks and the overlapping one; the rows returned equal the Python path's."""
+    monkeypatch.setattr(runtime, "BLOCK_ROWS", 4)
+    x = pt.dvector("x")
+    ys, _ = pytensor.scan(lambda a: pt.exp(a) * 2.0 - a, sequences=x, go_backwards=backwards)
+    data = np.linspace(-3.0, 2.0, n)
+    fn = pytensor.function([x], [ys[-k:], ys[-1]])
+    got = fn(data)
+    expected = pytensor.function([x], [ys[-k:], ys[-1]], mode="python")(data)
+    assert [g.tobytes() for g in got] == [e.tobytes() for e in expected]
+    blocked = [c for c in dispatch.compiled_programs(scan_node(fn).op) if c.program.block]
+    assert blocked and blocked[0].steps_run and blocked[0].program.rings[0].keep is not None
+
+
+@pytest.mark.rule("KERN-BIND-3")
 @pytest.mark.parametrize("n", [8, 9, 11, 13])
 @pytest.mark.parametrize("backwards", [False, True])
 def test_kern_bind_3__the_last_steps_are_an_overlapping_block(monkeypatch, n, backwards):
@@ -374,12 +393,13 @@ def test_kern_bind_3__the_last_steps_are_an_overlapping_block(monkeypatch, n, ba
     runs = []
     original = runtime.Compiled.run
 
-    def counted(self, frame, n_steps, bundle=None):
-        runs.append((self.program.block, n_steps))
-        return original(self, frame, n_steps, bundle)
+    def counted(self, frame, n_steps, bundle=None, start=0):
+        runs.append((self.program.block, start, n_steps))
+        return original(self, frame, n_steps, bundle, start)
 
     monkeypatch.setattr(runtime.Compiled, "run", counted)
     got = pytensor.function([x], ys)(data)
     expected = pytensor.function([x], ys, mode="python")(data)
     assert got.tobytes() == expected.tobytes() and got.shape == expected.shape == (n,)
-    assert runs == [(4, n // 4)] + ([(4, 1)] if n % 4 else [])
+    # one frame: kernel steps 0 .. n // 4 - 1, then the overlapping block as step n // 4
+    assert runs == [(4, 0, n // 4)] + ([(4, n // 4, n // 4 + 1)] if n % 4 else [])

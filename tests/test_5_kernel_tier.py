@@ -272,3 +272,22 @@ def test_kern_tier_1__overlapping_registers_are_not_fused():
     args = [np.arange(6.0)]
     assert_same(run_tiers([h0], [out], args))
 
+
+
+@pytest.mark.rule("KERN-TIER-3")
+def test_kern_tier_3__the_cache_key_names_the_cpu_and_a_refused_native_flag_falls_back(monkeypatch, tmp_path):
+    """Modules built for this CPU are keyed by its identity; a compiler that refuses
+    -march=native builds with the kernel's flags alone, and the tier still runs."""
+    identity = specialise.cpu_identity()
+    assert identity and identity.splitlines()[0]  # at least the machine's architecture
+    monkeypatch.setenv("REFERENCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(specialise, "_LOADED", {})
+    monkeypatch.setattr(specialise, "_native", True)
+    monkeypatch.setattr(specialise, "NATIVE_ARGS", ["-march=no-such-cpu"])
+    lib = specialise.build(specialise.PROBE_SOURCE)
+    assert specialise._native is False
+    from reference._cloop import ffi
+
+    result = ffi.new("cloop_result *")
+    assert getattr(lib, specialise.ENTRY)(ffi.new("cloop_plan *"), 0, 3, result) == 0 and result.t == 3
+    assert "any CPU of this architecture" in specialise.status()

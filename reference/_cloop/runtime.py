@@ -162,9 +162,10 @@ class Compiled:
 
     # -- per call ----------------------------------------------------------------------------
     def frame(self, spec: ScanSpec, outer: Any, n_steps: int, windows: list, history: list,
-              bundle: Bundle | None = None, block: int = 1) -> Frame:
-        """The memory of one call: externals, ring buffers with their initial rows, the
-        sequence windows; checked against the program (KERN-SAFE-1)."""
+              bundle: Bundle | None = None, block: int = 1, window_steps: int | None = None) -> Frame:
+        """The memory of ``n_steps`` kernel steps: externals, ring buffers with their initial
+        rows, the sequence windows (read as they are by the first ``window_steps`` steps,
+        default all); checked against the program (KERN-SAFE-1)."""
         p = self.program
         if bundle is None:
             arena = aligned_bytes(p.arena_bytes)
@@ -205,7 +206,7 @@ class Compiled:
             else:
                 seq_windows.append((array, 0, 0))
         frame = Frame(arena, arena_address, ext, rings, heads, seq_windows)
-        validate.check_frame(p, frame, n_steps)
+        validate.check_frame(p, frame, n_steps, window_steps)
         return frame
 
     def external_values(self, spec: ScanSpec, outer: Any) -> list[np.ndarray]:
@@ -227,17 +228,22 @@ class Compiled:
         frame.keepalive = bundle
         return bundle.plan
 
-    def run(self, frame: Frame, n_steps: int, bundle: Bundle | None = None) -> int:
-        """Run up to ``n_steps`` steps in chunks (KERN-RUN-2); the number of steps done."""
+    def run(self, frame: Frame, n_steps: int, bundle: Bundle | None = None, start: int = 0) -> int:
+        """Run kernel steps ``start`` .. ``n_steps - 1`` in chunks (KERN-RUN-2); the number
+        of steps done by then."""
         bundle = bundle if bundle is not None else Bundle(self)
-        plan = self.plan(frame, bundle)
+        if start and bundle.frame is frame:  # continuing this frame: only its windows moved
+            bundle.bind_windows(frame)
+            plan = bundle.plan
+        else:
+            plan = self.plan(frame, bundle)
         result = bundle.result
-        loop_steps = n_steps * max(self.program.block, 1)  # a blocked kernel step runs `block`
+        loop_steps = (n_steps - start) * max(self.program.block, 1)  # a blocked step runs `block`
         self.choose_tier(loop_steps)
         self.steps_run += loop_steps
-        t = 0
-        if 0 < n_steps <= self.chunk:  # a short loop: one call, no timing
-            status = self.kernel_run(plan, 0, n_steps, result)
+        t = start
+        if 0 < n_steps - start <= self.chunk:  # a short loop: one call, no timing
+            status = self.kernel_run(plan, start, n_steps, result)
             if status < 0:
                 raise KernelError("KERN-SAFE-1", f"kernel status {status} at step {result.t}, "
                                   f"instruction {result.pc}")
@@ -360,6 +366,7 @@ class Bundle:
         for i, (r, w, off) in enumerate(compiled.seq_regs):
             self.seqbinds[i].reg, self.seqbinds[i].seq, self.seqbinds[i].offset = r, w, off
         self.result = ffi.new("cloop_result *")
+        self.frame: Frame | None = None  # the frame bound last
         plan = self.plan = ffi.new("cloop_plan *")
         plan.abi_version = 0
         plan.n_code, plan.n_regs, plan.n_geoms, plan.n_fns = len(p.code), len(p.regs), len(p.geoms), len(p.fns)
@@ -385,15 +392,21 @@ class Bundle:
                        for k, a in enumerate(frame.ext)]
         for r, k, offset in self.ext_regs:
             regs[r] = ext_address[k] + offset
-        for w, (array, base_offset, _) in enumerate(frame.windows):
-            self.seq_base[w] = ffi.cast("char *", address(array) + base_offset)
-        for i, (_, w, _) in enumerate(compiled.seq_regs):
-            self.seqbinds[i].step = frame.windows[w][2]
+        self.bind_windows(frame)
         for j, buf in enumerate(frame.rings):
             s = self.states[j]
             s.base = ffi.from_buffer(buf)  # C-contiguous (check_frame): its first byte
             s.size, s.head = buf.shape[0], frame.heads[j]
         self.frame = frame
+
+
+    def bind_windows(self, frame: Frame) -> None:
+        """This call's sequence windows: their first rows and steps."""
+        ffi = self.compiled.ffi
+        for w, (array, base_offset, _) in enumerate(frame.windows):
+            self.seq_base[w] = ffi.cast("char *", address(array) + base_offset)
+        for i, (_, w, _) in enumerate(self.compiled.seq_regs):
+            self.seqbinds[i].step = frame.windows[w][2]
 
 
 @dataclass
@@ -438,46 +451,58 @@ def block_rows(compiled: Compiled) -> int:
 
 def run_blocked(blocked: Compiled, compiled: Compiled, spec: ScanSpec, prep: Prepared) -> list:
     """A map in blocks: ``n_steps // block`` kernel steps of the blocked program; the
-    remaining steps are the last rows of one more block that ends at the last step and so
-    overlaps the block before it (KERN-BIND-3)."""
+    remaining steps are the last rows of one more kernel step, whose block ends at the last
+    step and so overlaps the block before it (KERN-BIND-3)."""
     block = blocked.program.block
     n_blocks = prep.n_steps // block
     tail = prep.n_steps - n_blocks * block
-    traces = []
-    for rows in block_rows_run(blocked, spec, prep, n_blocks):
-        trace = np.empty((len(rows) + tail, *rows.shape[1:]), dtype=rows.dtype)
-        trace[:len(rows)] = rows
-        traces.append(trace)
-    if tail:
-        start = prep.n_steps - block
-        last = Prepared(prep.outer, block, [[w[start:] for w in ws] for ws in prep.windows], prep.history)
-        for trace, rows in zip(traces, block_rows_run(blocked, spec, last, 1), strict=True):
-            trace[len(trace) - tail:] = rows[block - tail:]
+    steps = n_blocks + (1 if tail else 0)
+    bundle = blocked.take_bundle()
+    frame = blocked.frame(spec, prep.outer, steps, prep.windows, prep.history, bundle, block, window_steps=n_blocks)
+    blocked.run(frame, n_blocks, bundle)
+    if tail:  # the windows moved back by block - tail rows: kernel step n_blocks ends at the last row
+        frame.windows = [(array, base + (tail - block) * (step // block), step) for array, base, step in frame.windows]
+        validate.check_windows(blocked.program, frame, n_blocks, n_blocks)
+        blocked.run(frame, steps, bundle, start=n_blocks)
     results = []
-    for ring, trace in zip(blocked.program.rings, traces, strict=True):
+    for j, (ring, buf) in enumerate(zip(blocked.program.rings, frame.rings, strict=True)):
+        if ring.keep is None:  # every block, in order from row 0: the buffer is the result
+            trace = every_loop_row(ring, buf, n_blocks, tail, block)
+            frame.rings[j] = None  # so the next call does not reuse it
+        else:
+            trace = loop_rows(ring, buf, n_blocks, tail, block)
         keep = prep_keep(compiled, ring.index)
         results.append(trace if keep is None else trace[len(trace) - min(keep, len(trace)):].copy())
+    blocked.give_bundle(bundle, frame)
     order = sorted(range(len(results)), key=lambda k: blocked.program.rings[k].index)
     return [results[k] for k in order]
 
 
-def block_rows_run(blocked: Compiled, spec: ScanSpec, prep: Prepared, n_blocks: int) -> list[np.ndarray]:
-    """Run ``n_blocks`` kernel steps of a blocked program; per ring, the loop rows it keeps
-    (views of the ring buffers: valid until the next call takes the same bundle)."""
-    block = blocked.program.block
-    bundle = blocked.take_bundle()
-    frame = blocked.frame(spec, prep.outer, n_blocks, prep.windows, prep.history, bundle, block)
-    blocked.run(frame, n_blocks, bundle)
-    rows = []
-    for ring, buf in zip(blocked.program.rings, frame.rings, strict=True):
-        q = n_blocks if ring.keep is None else min(ring.keep, n_blocks)
-        if n_blocks <= buf.shape[0]:
-            kept = buf[n_blocks - q:n_blocks]
-        else:
-            kept = buf[np.arange(n_blocks - q, n_blocks) % buf.shape[0]]
-        rows.append(kept.reshape(q * block, *ring.row_shape[1:]))
-    blocked.give_bundle(bundle, frame)
-    return rows
+def every_loop_row(ring: Any, buf: np.ndarray, n_blocks: int, tail: int, block: int) -> np.ndarray:
+    """The loop rows of a ring buffer that kept every kernel step: a view of the buffer,
+    with the new rows of the overlapping block moved up to follow the full blocks."""
+    rows = buf.reshape(-1, *ring.row_shape[1:])
+    end = n_blocks * block
+    if tail:
+        rows[end:end + tail] = rows[end + block - tail:end + block]  # numpy copies overlaps safely
+    return rows[:end + tail]
+
+
+def loop_rows(ring: Any, buf: np.ndarray, n_blocks: int, tail: int, block: int) -> np.ndarray:
+    """The loop rows a blocked ring buffer holds after ``n_blocks`` full kernel steps and,
+    if ``tail``, the overlapping one (its last ``tail`` rows are new), as a fresh array."""
+    steps = n_blocks + (1 if tail else 0)
+    kept = steps if ring.keep is None else min(ring.keep, steps)
+    size = buf.shape[0]
+    full = [s % size for s in range(steps - kept, n_blocks)]  # the full blocks still held
+    trace = np.empty((len(full) * block + tail, *ring.row_shape[1:]), dtype=buf.dtype)
+    if full and full == list(range(full[0], full[0] + len(full))):
+        trace[:len(full) * block] = buf[full[0]:full[0] + len(full)].reshape(-1, *ring.row_shape[1:])
+    elif full:
+        trace[:len(full) * block] = buf[full].reshape(-1, *ring.row_shape[1:])
+    if tail:
+        trace[len(full) * block:] = buf[n_blocks % size][block - tail:]
+    return trace
 
 
 def prep_keep(compiled: Compiled, output: int) -> int | None:

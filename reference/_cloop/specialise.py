@@ -402,12 +402,58 @@ def _abi() -> int:
     return ABI_VERSION
 
 
+#: the specialised tier is compiled for this machine's CPU (vector instructions it has);
+#: -ffp-contract=off (KERN-EXACT-2) keeps gcc from fusing a*b+c into FMA instructions
+NATIVE_ARGS = ["-march=native"]
+#: False once the compiler has refused NATIVE_ARGS in this process
+_native = True
+
+
+def compile_args(_build: Any) -> list[str]:
+    """The specialised tier's compiler flags: the kernel's own, for this CPU if possible."""
+    return list(_build.COMPILE_ARGS) + (NATIVE_ARGS if _native else [])
+
+
+@functools.cache
+def cpu_identity() -> str:
+    """What ``-march=native`` compiles for: the CPU's model and instruction-set flags.  Part
+    of the cache key, so that a cache shared by two machines never loads a module built
+    for instructions this CPU lacks."""
+    import platform
+
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    fields = ("flags", "features", "model name", "cpu implementer", "cpu part", "isa")
+    lines = sorted({line.strip() for line in text.splitlines() if line.split(":")[0].strip().lower() in fields})
+    if not lines:  # no /proc/cpuinfo: numpy's view of the CPU's features
+        try:
+            from numpy._core._multiarray_umath import __cpu_features__ as features
+        except ImportError:
+            features = {}
+        lines = sorted(name for name, present in features.items() if present)
+    return "\n".join([platform.machine(), platform.processor(), *lines])
+
+
 def build(source: str) -> Any:
     """The compiled module of ``source``'s entry point: loaded from the cache, or compiled
-    with the kernel's flags (``_build.COMPILE_ARGS``) and cached (KERN-TIER-3)."""
+    with the kernel's flags (``_build.COMPILE_ARGS``) for this CPU and cached (KERN-TIER-3)."""
+    global _native
     from reference._cloop import _build
 
-    flags = " ".join(_build.COMPILE_ARGS + _build.LINK_ARGS)
+    try:
+        return _build_with(source, _build)
+    except Exception:
+        if not _native:
+            raise
+        _native = False  # an old or cross compiler: the kernel's flags alone
+        return _build_with(source, _build)
+
+
+def _build_with(source: str, _build: Any) -> Any:
+    args = compile_args(_build)
+    flags = " ".join(args + _build.LINK_ARGS) + ("\n" + cpu_identity() if _native else "")
     key = hashlib.sha256((flags + "\n" + _kernel_text() + source).encode()).hexdigest()[:20]
     if key in _LOADED:
         return _LOADED[key]
@@ -415,7 +461,7 @@ def build(source: str) -> Any:
     directory = cache_dir()
     found = sorted(directory.glob(f"{name}.*.so")) if directory.exists() else []
     if not found:
-        found = [_compile(name, source, directory, _build)]
+        found = [_compile(name, source, directory, args, _build)]
     spec = importlib.util.spec_from_file_location(name, found[0])
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
@@ -428,7 +474,7 @@ def _kernel_text() -> str:
     return "".join((HERE / f).read_text(encoding="utf-8") for f in ("kernel.c", "kernel.h", "opcodes.h"))
 
 
-def _compile(name: str, source: str, directory: Path, _build: Any) -> Path:
+def _compile(name: str, source: str, directory: Path, args: list[str], _build: Any) -> Path:
     from cffi import FFI
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -436,7 +482,7 @@ def _compile(name: str, source: str, directory: Path, _build: Any) -> Path:
     builder.include(_build.ffibuilder)
     builder.cdef(f"int32_t {ENTRY}(cloop_plan *plan, int64_t t_begin, int64_t t_end, cloop_result *r);")
     builder.set_source(name, source, include_dirs=[str(HERE)], libraries=["m"],
-                       extra_compile_args=list(_build.COMPILE_ARGS), extra_link_args=list(_build.LINK_ARGS))
+                       extra_compile_args=args, extra_link_args=list(_build.LINK_ARGS))
     with tempfile.TemporaryDirectory(dir=directory) as work:
         built = Path(builder.compile(tmpdir=work, verbose=False))
         final = directory / built.name
@@ -474,7 +520,8 @@ def status() -> str:
     except Exception as error:  # noqa: BLE001 - reported, the generic tier runs
         return f"specialised tier: unavailable ({type(error).__name__}: {error}); the generic tier runs"
     cached = len(list(directory.glob("_cloop_spec_*.so")))
-    return f"specialised tier: available ({cached} programs compiled in {directory})"
+    target = "this CPU (-march=native)" if _native else "any CPU of this architecture"
+    return f"specialised tier: available, compiled for {target} ({cached} programs compiled in {directory})"
 
 
 class TierUnavailable(RuntimeError):

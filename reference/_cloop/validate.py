@@ -245,8 +245,10 @@ def ring_rows(ring: Any, n_steps: int) -> int:
     return max(need, ring.depth + (1 if ring.direct else 0), 1)
 
 
-def check_frame(program: Program, frame: Any, n_steps: int) -> None:
-    """The call's arrays against the program (KERN-SAFE-1)."""
+def check_frame(program: Program, frame: Any, n_steps: int, window_steps: int | None = None) -> None:
+    """The call's arrays against the program for ``n_steps`` kernel steps, of which the
+    first ``window_steps`` (default: all) read the frame's sequence windows as they are
+    (KERN-SAFE-1)."""
     if n_steps < 0:
         _fail("negative number of steps")
     if frame.arena.nbytes < program.arena_bytes or frame.arena_address % 64:
@@ -272,8 +274,15 @@ def check_frame(program: Program, frame: Any, n_steps: int) -> None:
             _fail(f"ring {j}: {size} rows, fewer than the {rows} it needs")
         if not 0 <= frame.heads[j] < size:
             _fail(f"ring {j}: head {frame.heads[j]} outside [0, {size})")
-    if n_steps == 0:
-        return
+    if window_steps is None:
+        window_steps = n_steps
+    if window_steps:
+        check_windows(program, frame, 0, window_steps - 1)
+
+
+def check_windows(program: Program, frame: Any, first: int, last: int) -> None:
+    """The sequence rows that kernel steps ``first`` to ``last`` read lie inside the
+    sequences (KERN-SAFE-1)."""
     for w, win in enumerate(program.windows):
         array, base_offset, step = frame.windows[w]
         row_shape, row_strides = tuple(win.row_shape), tuple(win.row_strides)
@@ -287,7 +296,7 @@ def check_frame(program: Program, frame: Any, n_steps: int) -> None:
             _fail(f"sequence window {w}: array does not match the program")
         lo, hi = extent(array.shape, array.strides, array.itemsize)
         rlo, rhi = win.extent()
-        for t in (0, n_steps - 1):
+        for t in (first, last):
             start = base_offset + t * step
             if rhi > rlo and (start + rlo < lo or start + rhi > hi):
                 _fail(f"sequence window {w}: the row of step {t} is outside the sequence")
