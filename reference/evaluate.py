@@ -15,6 +15,7 @@ from reference.errors import MissingInputError
 from reference.graph.basic import Apply, Constant, Variable
 from reference.graph.shared import SharedVariable
 from reference.graph.traversal import toposort
+from reference.graph.type import TensorType
 
 #: A hook called after each node with ``(node, input values, output values)``.
 TraceHook = Callable[[Apply, list[Any], list[Any]], None]
@@ -66,24 +67,68 @@ def run_node(node: Apply, inputs: list[Any]) -> list[Any]:
     return values
 
 
+def prepare_node(node: Apply) -> Callable[[list[Any]], list[Any]] | None:
+    """``run_node(node, inputs)`` with what the node's types fix worked out once, for a node
+    with one tensor output whose op offers ``prepare_perform(node)``: its ``perform``
+    specialised to the node, returning the output's array.  None for any other node
+    (GRAPH-EVAL-3, GRAPH-EVAL-4)."""
+    prepare = getattr(node.op, "prepare_perform", None)
+    if prepare is None or len(node.outputs) != 1 or not isinstance(node.outputs[0].type, TensorType):
+        return None
+    perform = prepare(node)
+    variable = node.outputs[0]
+    dtype, ndim = variable.type.numpy_dtype, variable.type.ndim
+
+    def run(inputs: list[Any]) -> list[Any]:
+        try:
+            value = perform(*inputs)
+        except Exception as error:
+            error.add_note(f"while evaluating {node}")
+            raise
+        if __debug__ and (value.dtype != dtype or value.ndim != ndim):
+            check_output(node, variable, value)  # GRAPH-EVAL-4: raises
+        return [value]
+
+    return run
+
+
+class Schedule:
+    """A graph's nodes in evaluation order (GRAPH-ORDER-1), with what running each needs
+    worked out once: a compiled function and a loop's step build one, and evaluate it at
+    every call and every step.
+
+    ``steps`` holds, per node, ``(node, inputs, outputs, run)``: the variables it reads
+    and binds, and :func:`prepare_node`'s ``run`` (None: :func:`run_node`).
+    """
+
+    def __init__(self, order: Sequence[Apply], prepare: bool = True) -> None:
+        self.nodes = list(order)
+        self.steps = [
+            (node, tuple(node.inputs), tuple(node.outputs), prepare_node(node) if prepare else None)
+            for node in self.nodes
+        ]
+
+
 def evaluate_graph(
     outputs: Sequence[Variable],
     env: dict[Variable, Any],
     trace: TraceHook | None = None,
-    order: Sequence[Apply] | None = None,
+    order: Sequence[Apply] | Schedule | None = None,
 ) -> list[Any]:
     """Evaluate ``outputs`` given the bindings in ``env`` (GRAPH-EVAL-1 .. GRAPH-EVAL-3).
 
     ``env`` is extended with every intermediate value.  ``order`` may pass a precomputed
-    topological order (a compiled function computes it once).
+    topological order, or a :class:`Schedule` of it.
     """
-    for node in order if order is not None else toposort(outputs):
+    if not isinstance(order, Schedule):
+        order = Schedule(order if order is not None else toposort(outputs), prepare=False)
+    for node, sources, targets, run in order.steps:
         try:
-            inputs = [env[variable] for variable in node.inputs]
+            inputs = [env[variable] for variable in sources]
         except KeyError:  # constants and shared variables not bound in env
-            inputs = [read(env, variable) for variable in node.inputs]
-        results = run_node(node, inputs)
-        for i, variable in enumerate(node.outputs):
+            inputs = [read(env, variable) for variable in sources]
+        results = run_node(node, inputs) if run is None else run(inputs)
+        for i, variable in enumerate(targets):
             env[variable] = results[i]
         if trace is not None:
             trace(node, inputs, results)

@@ -221,6 +221,11 @@ class Compiled:
                 env[variable] = value
         return [source[1] if source[0] == "array" else read(env, source[1]) for source in p.ext]
 
+    def external_address(self, k: int, array: np.ndarray) -> int:
+        """The address of external array ``k``; known in advance for the program's own."""
+        known = self.constant_addresses.get(k)
+        return known[1] if known is not None and known[0] is array else address(array)
+
     def plan(self, frame: Frame, bundle: Bundle | None = None) -> Any:
         """The cloop_plan of this call: a bundle's structures with this call's addresses."""
         bundle = bundle if bundle is not None else Bundle(self)
@@ -387,9 +392,7 @@ class Bundle:
             for r, kind, _, offset in compiled.static_regs:
                 if kind == "arena":
                     regs[r] = frame.arena_address + offset
-        constants = compiled.constant_addresses  # the program's own arrays: addresses known
-        ext_address = [address(a) if constants.get(k, (None,))[0] is not a else constants[k][1]
-                       for k, a in enumerate(frame.ext)]
+        ext_address = [compiled.external_address(k, a) for k, a in enumerate(frame.ext)]
         for r, k, offset in self.ext_regs:
             regs[r] = ext_address[k] + offset
         self.bind_windows(frame)
@@ -398,7 +401,6 @@ class Bundle:
             s.base = ffi.from_buffer(buf)  # C-contiguous (check_frame): its first byte
             s.size, s.head = buf.shape[0], frame.heads[j]
         self.frame = frame
-
 
     def bind_windows(self, frame: Frame) -> None:
         """This call's sequence windows: their first rows and steps."""

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reference.errors import SpecTypeError
+from reference.evaluate import Schedule
 from reference.graph.basic import Apply, Constant, Op
 from reference.graph.traversal import toposort
 from reference.graph.type import TensorType
@@ -37,6 +38,8 @@ class ScanOp(Op):
         self.keep = tuple(keep) if keep is not None else (None,) * len(spec.outputs)
         self.mode = mode
         self.order = toposort(spec.inner_outputs)
+        #: the order with each node's run prepared once, for the Python path
+        self.schedule = Schedule(self.order)
         #: the inner graph's constants, bound once per loop (they never change)
         self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
         self.profile_stats: dict[str, Any] = {"calls": 0, "steps": 0, "seconds": 0.0}
@@ -111,7 +114,7 @@ class ScanOp(Op):
 
     def run_python(self, values: Sequence[Any]) -> list[Any]:
         """The loop on the Python path (the definition)."""
-        return run_scan(self.spec, values, order=self.order, keep=self.keep, constants=self.constants)
+        return run_scan(self.spec, values, order=self.schedule, keep=self.keep, constants=self.constants)
 
     def pullback(self, node: Apply, output_grads: list) -> list:
         """Backpropagation through time, as a reverse loop (GRAD-SCAN-1)."""

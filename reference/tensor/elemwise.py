@@ -6,6 +6,7 @@ An :class:`Elemwise` op applies a :class:`ScalarOp` (one small class per rule, i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,9 @@ from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
 from reference.graph.type import DISCRETE_DTYPES, TensorType, upcast
 from reference.tensor.variable import as_tensor_variable
+
+#: numpy 2.3 and later return an array, not a numpy scalar, from ``ufunc(..., out=...)``
+UFUNC_ARRAY_OUT = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
 
 class ScalarOp:
@@ -31,6 +35,12 @@ class ScalarOp:
 
     def impl(self, *inputs: np.ndarray) -> np.ndarray:
         return self.ufunc(*inputs)
+
+    def compute_for(self, *dtypes: str) -> Callable[..., Any]:
+        """What computes the values on inputs of these static dtypes: ``impl`` where the
+        rule defines one, else its numpy ufunc (what ``ScalarOp.impl`` calls).  A rule whose
+        ``impl`` only adds checks for some dtypes returns its ufunc for the others."""
+        return self.ufunc if type(self).impl is ScalarOp.impl else self.impl
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and vars(self) == vars(other)
@@ -169,6 +179,28 @@ class Elemwise(Op):
         if result.shape != shape:
             result = np.broadcast_to(result, shape).copy()
         return result
+
+    def prepare_perform(self, node: Apply) -> Callable[..., np.ndarray]:
+        """``perform`` for this node, with what its types fix decided once: the function
+        computing the values for its input dtypes (``ScalarOp.compute_for``), the output
+        dtype, and that a 0-d output broadcasts nothing.  A ufunc is asked for an array
+        (``out=...``) where numpy allows it: the array ``np.asarray`` would make of the
+        numpy scalar it returns otherwise."""
+        compute = self.scalar_op.compute_for(*(v.type.dtype for v in node.inputs))
+        ufunc = compute if UFUNC_ARRAY_OUT and isinstance(compute, np.ufunc) else None
+        output_type = node.outputs[0].type
+        dtype, scalar = output_type.numpy_dtype, output_type.shape == ()
+
+        def perform(*inputs: np.ndarray) -> np.ndarray:
+            shape = () if scalar else check_runtime_broadcast(node, inputs)
+            result = ufunc(*inputs, out=...) if ufunc is not None else np.asarray(compute(*inputs))
+            if result.dtype != dtype:
+                result = result.astype(dtype)
+            if result.shape != shape:
+                result = np.broadcast_to(result, shape).copy()
+            return result
+
+        return perform
 
     def infer_shape(self, node: Apply, shapes: list[tuple[int, ...]], values: list[Any]) -> list[tuple[int, ...]]:  # noqa: E501
         ndim = node.outputs[0].ndim

@@ -123,6 +123,10 @@ class Pow(ScalarOp):
         dtype = upcast(*dtypes)
         return "int8" if dtype == "bool" else dtype
 
+    def compute_for(self, *dtypes: str) -> Any:
+        """``impl`` when both inputs are integers or bool (its checks), else ``np.power``."""
+        return self.impl if all(d in DISCRETE_DTYPES for d in dtypes) else np.power
+
     def impl(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         if x.dtype.kind in "biu" and y.dtype.kind in "biu":  # steps 1-2: integer and bool only
             if x.dtype == bool and y.dtype == bool:
