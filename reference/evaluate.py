@@ -6,8 +6,9 @@ in the order of :func:`reference.graph.traversal.toposort`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -67,46 +68,51 @@ def run_node(node: Apply, inputs: list[Any]) -> list[Any]:
     return values
 
 
-def prepare_node(node: Apply) -> Callable[[list[Any]], list[Any]] | None:
-    """``run_node(node, inputs)`` with what the node's types fix worked out once, for a node
-    with one tensor output whose op offers ``prepare_perform(node)``: its ``perform``
-    specialised to the node, returning the output's array.  None for any other node
-    (GRAPH-EVAL-3, GRAPH-EVAL-4)."""
-    prepare = getattr(node.op, "prepare_perform", None)
-    if prepare is None or len(node.outputs) != 1 or not isinstance(node.outputs[0].type, TensorType):
-        return None
-    perform = prepare(node)
-    variable = node.outputs[0]
-    dtype, ndim = variable.type.numpy_dtype, variable.type.ndim
+class Step(NamedTuple):
+    """What evaluating one node needs, worked out once: an entry of a :class:`Schedule`."""
 
-    def run(inputs: list[Any]) -> list[Any]:
-        try:
-            value = perform(*inputs)
-        except Exception as error:
-            error.add_note(f"while evaluating {node}")
-            raise
-        if __debug__ and (value.dtype != dtype or value.ndim != ndim):
-            check_output(node, variable, value)  # GRAPH-EVAL-4: raises
-        return [value]
-
-    return run
+    node: Apply
+    #: ``gather(env)``: the tuple of the values bound to the node's inputs (KeyError if
+    #: one is not bound)
+    gather: Callable[[Mapping[Variable, Any]], tuple]
+    #: for a node with one tensor output whose op offers ``prepare_perform(node)``: that
+    #: function, the op's ``perform`` specialised to the node, giving the output's array;
+    #: else None (the node runs by :func:`run_node`)
+    perform: Callable[..., np.ndarray] | None
+    #: the output, and the dtype and ndim GRAPH-EVAL-4 expects of it (with ``perform``)
+    output: Variable | None
+    dtype: np.dtype | None
+    ndim: int | None
 
 
 class Schedule:
-    """A graph's nodes in evaluation order (GRAPH-ORDER-1), with what running each needs
-    worked out once: a compiled function and a loop's step build one, and evaluate it at
-    every call and every step.
-
-    ``steps`` holds, per node, ``(node, inputs, outputs, run)``: the variables it reads
-    and binds, and :func:`prepare_node`'s ``run`` (None: :func:`run_node`).
-    """
+    """A graph's nodes in evaluation order (GRAPH-ORDER-1), each with its :class:`Step`.
+    A compiled function and a loop's step build one, and evaluate it at every call and
+    every step; ``prepare=False`` runs every node by :func:`run_node`."""
 
     def __init__(self, order: Sequence[Apply], prepare: bool = True) -> None:
         self.nodes = list(order)
-        self.steps = [
-            (node, tuple(node.inputs), tuple(node.outputs), prepare_node(node) if prepare else None)
-            for node in self.nodes
-        ]
+        self.steps = [plan_step(node, prepare) for node in self.nodes]
+
+
+def plan_step(node: Apply, prepare: bool = True) -> Step:
+    """The :class:`Step` of ``node``."""
+    gather = gatherer(node.inputs)
+    prepare_perform = getattr(node.op, "prepare_perform", None) if prepare else None
+    if prepare_perform is None or len(node.outputs) != 1 or not isinstance(node.outputs[0].type, TensorType):
+        return Step(node, gather, None, None, None, None)
+    output = node.outputs[0]
+    return Step(node, gather, prepare_perform(node), output, output.type.numpy_dtype, output.type.ndim)
+
+
+def gatherer(variables: Sequence[Variable]) -> Callable[[Mapping[Variable, Any]], tuple]:
+    """``gather(env)``: the tuple ``(env[v] for v in variables)``."""
+    if len(variables) > 1:
+        return operator.itemgetter(*variables)
+    if variables:
+        (variable,) = variables
+        return lambda env: (env[variable],)
+    return lambda env: ()
 
 
 def evaluate_graph(
@@ -118,20 +124,30 @@ def evaluate_graph(
     """Evaluate ``outputs`` given the bindings in ``env`` (GRAPH-EVAL-1 .. GRAPH-EVAL-3).
 
     ``env`` is extended with every intermediate value.  ``order`` may pass a precomputed
-    topological order, or a :class:`Schedule` of it.
+    topological order, or a :class:`Schedule` of one.
     """
     if not isinstance(order, Schedule):
         order = Schedule(order if order is not None else toposort(outputs), prepare=False)
-    for node, sources, targets, run in order.steps:
+    for node, gather, perform, output, dtype, ndim in order.steps:
         try:
-            inputs = [env[variable] for variable in sources]
+            inputs = gather(env)
         except KeyError:  # constants and shared variables not bound in env
-            inputs = [read(env, variable) for variable in sources]
-        results = run_node(node, inputs) if run is None else run(inputs)
-        for i, variable in enumerate(targets):
-            env[variable] = results[i]
+            inputs = tuple(read(env, variable) for variable in node.inputs)
+        if perform is None:
+            results = run_node(node, list(inputs))
+            for i, variable in enumerate(node.outputs):
+                env[variable] = results[i]
+        else:  # run_node's steps, with the op's perform prepared for the node
+            try:
+                result = perform(*inputs)
+            except Exception as error:
+                error.add_note(f"while evaluating {node}")
+                raise
+            if __debug__ and (result.dtype is not dtype or result.ndim != ndim):
+                check_output(node, output, result)  # GRAPH-EVAL-4 (an equal dtype passes)
+            env[output] = result
         if trace is not None:
-            trace(node, inputs, results)
+            trace(node, list(inputs), results if perform is None else [result])
     try:
         return [env[variable] for variable in outputs]
     except KeyError:  # an output that is an unbound constant or shared variable

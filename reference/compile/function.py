@@ -10,7 +10,7 @@ import numpy as np
 
 from reference.config import config
 from reference.errors import MissingInputError, SpecTypeError, SpecValueError, UnusedInputError
-from reference.evaluate import TraceHook, evaluate_graph
+from reference.evaluate import Schedule, TraceHook, evaluate_graph
 from reference.graph.basic import Constant, Variable
 from reference.graph.shared import SharedVariable
 from reference.graph.traversal import clone_replace, graph_inputs, toposort
@@ -140,6 +140,8 @@ class Function:
         self.input_labels = [f"input {i}" + (f" ({v.name})" if v.name else "") for i, v in enumerate(self.inputs)]
         #: the graph's constants, bound once per call (GRAPH-EVAL-2: a constant's value is its data)
         self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
+        #: the order with each node's run prepared once (GRAPH-EVAL-3)
+        self.schedule = Schedule(self.order)
 
     # -- compile-time checks ------------------------------------------------------------
     @staticmethod
@@ -247,7 +249,7 @@ class Function:
                                on_step=on_step, want_trace=trace is True)
         env = self.bind_arguments(args, kwargs)
         env.update(self.constants)
-        results = evaluate_graph(self.computed, env, trace=trace, order=self.order)
+        results = evaluate_graph(self.computed, env, trace=trace, order=self.schedule)
         n = len(self.outputs)
         outputs = [_fresh(value) for value in results[:n]]  # FN-CALL-1: outputs never alias
         if self.update_targets:  # FN-UPDATE-3: every new value is checked, then all are set

@@ -6,10 +6,12 @@ offers at its ``j``-th tap, one per step; ``history[r]`` the last rows of recurr
 ``traces[o]`` the rows output ``o`` returns; ``inner`` maps each placeholder (``x[t]``,
 ``h[t-1]``, ``W``) to its value at this step.
 
-The per-step functions (``bind_inner``, ``store_step``) pair lists whose lengths are equal
-by construction mostly with ``enumerate`` and indexing, and ``zip`` without
-``strict=True``: they run once per step, and in CPython 3.11 making a ``zip`` costs several
-times what ``enumerate`` does, twice that with a keyword argument.
+The per-step functions (``bind_inner``, ``store_step``) read what does not change from
+step to step from lists gathered once per run (``step_sources``, ``output_sinks``), pair
+lists whose lengths are equal by construction without ``strict=True``, and skip the loops
+over recurrent outputs and shared states when there are none: they run once per step, and
+in CPython 3.11 making a ``zip`` costs several times what ``enumerate`` does, twice that
+with a keyword argument.
 """
 # ruff: noqa: B905
 
@@ -23,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from reference.errors import SpecIndexError, SpecValueError
-from reference.evaluate import TraceHook, evaluate_graph
+from reference.evaluate import Schedule, TraceHook, evaluate_graph
 from reference.graph.basic import Apply, Variable
 from reference.scan.spec import MappedOutput, RecurrentOutput, ScanSpec
 from reference.trace import start_trace
@@ -129,22 +131,49 @@ def init_history(spec: ScanSpec, outer: ScanInputs) -> list[deque]:
     return history
 
 
+@dataclass(slots=True)
+class StepSources:
+    """What ``bind_inner`` reads alike at every step of one run, gathered once: the values
+    every step binds (the inner graph's constants and the non-sequences), and each
+    sequence tap's placeholder with its window (SCAN-TAPS-1)."""
+
+    fixed: dict[Variable, Any]
+    rows: list[tuple[Variable, np.ndarray]]
+
+
+def step_sources(spec: ScanSpec, outer: ScanInputs, windows: list[list[np.ndarray]],
+                 constants: dict[Variable, Any] | None = None) -> StepSources:
+    """The :class:`StepSources` of a run."""
+    fixed: dict[Variable, Any] = dict(constants) if constants else {}
+    for i, placeholder in enumerate(spec.non_sequences):
+        fixed[placeholder] = outer.non_sequences[i]
+    rows = [(placeholder, windows[i][j])
+            for i, seq in enumerate(spec.sequences) for j, placeholder in enumerate(seq.inner)]
+    return StepSources(fixed, rows)
+
+
 def bind_inner(spec: ScanSpec, outer: ScanInputs, windows: list[list[np.ndarray]],
                history: list[deque], state: list[Any], t: int,
-               constants: dict[Variable, Any] | None = None) -> dict[Variable, Any]:
+               constants: dict[Variable, Any] | None = None,
+               sources: StepSources | None = None) -> dict[Variable, Any]:
     """The values of the step's inputs at step ``t`` (SCAN-TAPS-1, SCAN-TAPS-3, SCAN-UPD-1).
-    ``constants`` are the inner graph's constants."""
-    inner: dict[Variable, Any] = dict(constants) if constants else {}
-    for i, seq in enumerate(spec.sequences):
-        for j, placeholder in enumerate(seq.inner):
-            inner[placeholder] = windows[i][j][t]
-    for out, rows in zip(spec.recurrent, history):
-        for j, placeholder in enumerate(out.inner):
-            inner[placeholder] = rows[out.taps[j]]  # SCAN-TAPS-3: rows ends with step t-1
-    for shared, value in zip(spec.shared_states, state):
-        inner[shared.inner] = value
-    for i, placeholder in enumerate(spec.non_sequences):
-        inner[placeholder] = outer.non_sequences[i]
+
+    ``constants`` are the inner graph's constants; ``sources`` the run's
+    :func:`step_sources`, made here when not given.  Each step gets a dict of its own, so
+    that in a debugger it holds only what that step has bound and computed.
+    """
+    if sources is None:
+        sources = step_sources(spec, outer, windows, constants)
+    inner = dict(sources.fixed)
+    for placeholder, window in sources.rows:
+        inner[placeholder] = window[t, ...]  # SCAN-TAPS-1: row t; a 0-d view for a vector, as PyTensor
+    if history:
+        for out, rows in zip(spec.recurrent, history):
+            for j, placeholder in enumerate(out.inner):
+                inner[placeholder] = rows[out.taps[j]]  # SCAN-TAPS-3: rows ends with step t-1
+    if state:
+        for shared, value in zip(spec.shared_states, state):
+            inner[shared.inner] = value
     return inner
 
 
@@ -159,28 +188,40 @@ def check_row(spec: ScanSpec, name: str, value: np.ndarray, expected: tuple[int,
         )
 
 
-def store_step(spec: ScanSpec, step: list[Any], history: list[deque], traces: list[Any],
-               state: list[Any], row_shapes: list[tuple | None], t: int) -> None:
-    """Append the step's outputs to the traces and histories and replace the shared
-    states, all at once (SCAN-OUT-1, SCAN-UPD-2)."""
-    n_out = len(spec.outputs)
+def output_sinks(spec: ScanSpec, history: list[deque], traces: list[Any]) -> list[tuple[int, str, Any, deque | None]]:
+    """Where ``store_step`` puts each output's row, gathered once per run: the output's
+    index and name, its trace, and its history if it is recurrent (SCAN-OUT-1)."""
     histories = iter(history)  # one per recurrent output, in output order
-    for o, out in enumerate(spec.outputs):
+    return [(o, out.name, traces[o], next(histories) if isinstance(out, RecurrentOutput) else None)
+            for o, out in enumerate(spec.outputs)]
+
+
+def store_step(spec: ScanSpec, step: list[Any], history: list[deque], traces: list[Any],
+               state: list[Any], row_shapes: list[tuple | None], t: int,
+               sinks: list[tuple[int, str, Any, deque | None]] | None = None) -> None:
+    """Append the step's outputs to the traces and histories and replace the shared
+    states, all at once (SCAN-OUT-1, SCAN-UPD-2).  ``sinks`` are the run's
+    :func:`output_sinks`, made here when not given."""
+    if sinks is None:
+        sinks = output_sinks(spec, history, traces)
+    for o, name, trace, rows in sinks:
         value = step[o]
         if row_shapes[o] is None:
             row_shapes[o] = value.shape
-        check_row(spec, out.name, value, row_shapes[o], t)
-        traces[o].append(value)
-        if isinstance(out, RecurrentOutput):
-            next(histories).append(value)
-    for i, (shared, value) in enumerate(zip(spec.shared_states, step[n_out:])):
-        if isinstance(value, np.ndarray) and value.shape != np.shape(state[i]):
-            raise SpecValueError(
-                "SCAN-UPD-2",
-                f"scan {spec.name!r}: at step {t}, the update of {shared.variable} has shape "
-                f"{value.shape} but the variable has shape {np.shape(state[i])}",
-            )
-        state[i] = value
+        check_row(spec, name, value, row_shapes[o], t)
+        trace.append(value)
+        if rows is not None:
+            rows.append(value)
+    if state:
+        n_out = len(spec.outputs)
+        for i, (shared, value) in enumerate(zip(spec.shared_states, step[n_out:])):
+            if isinstance(value, np.ndarray) and value.shape != np.shape(state[i]):
+                raise SpecValueError(
+                    "SCAN-UPD-2",
+                    f"scan {spec.name!r}: at step {t}, the update of {shared.variable} has shape "
+                    f"{value.shape} but the variable has shape {np.shape(state[i])}",
+                )
+            state[i] = value
 
 
 def stop_requested(spec: ScanSpec, step: list[Any]) -> bool:
@@ -194,10 +235,12 @@ def collect_outputs(spec: ScanSpec, traces: list[Any], state: list[Any],
     SCAN-OUT-3); shared states give their final values (SCAN-UPD-3)."""
     results = []
     for out, trace, row_shape in zip(spec.outputs, traces, row_shapes, strict=True):
-        if trace:
-            results.append(np.stack(list(trace)))
-        else:
+        if not trace:
             results.append(np.empty((0, *row_shape), dtype=out.step.type.dtype))
+        elif row_shape == ():  # the array np.stack makes of 0-d rows, made without a view of each
+            results.append(np.array(list(trace)))
+        else:
+            results.append(np.stack(list(trace)))
     return results + list(state)
 
 
@@ -215,7 +258,7 @@ def first_row_shapes(spec: ScanSpec, outer: ScanInputs, node: Apply | None) -> l
     return shapes
 
 
-def run_scan(spec: ScanSpec, values: Sequence[Any], *, order: list[Apply],
+def run_scan(spec: ScanSpec, values: Sequence[Any], *, order: Sequence[Apply] | Schedule,
              keep: Sequence[int | None], trace: TraceHook | None = None,
              constants: dict[Variable, Any] | None = None) -> list[Any]:
     """Run the loop on the outer ``values`` (spec chapter 3, in order).
@@ -231,16 +274,17 @@ def run_scan(spec: ScanSpec, values: Sequence[Any], *, order: list[Apply],
     traces = [deque(maxlen=k) if k is not None else [] for k in keep]
     row_shapes = first_row_shapes(spec, outer, None)
     step_outputs = spec.inner_outputs
+    sources, sinks = step_sources(spec, outer, windows, constants), output_sinks(spec, history, traces)
     run = start_trace(spec, n_steps)                         # ORACLE-TRACE-3: None unless tracing
     for t in range(n_steps):
-        inner = bind_inner(spec, outer, windows, history, state, t, constants)
+        inner = bind_inner(spec, outer, windows, history, state, t, sources=sources)
         hook = trace if run is None else run.step(t, inner, trace)
         try:
             step = evaluate_graph(step_outputs, inner, trace=hook, order=order)
         except Exception as error:
             error.add_note(f"in step t={t} of scan {spec.name!r}")
             raise
-        store_step(spec, step, history, traces, state, row_shapes, t)
+        store_step(spec, step, history, traces, state, row_shapes, t, sinks)
         if stop_requested(spec, step):                       # SCAN-UNTIL-1: step t is kept
             # SCAN-UNTIL-2: traces and shared states end at step t
             break

@@ -6,6 +6,7 @@ An :class:`Elemwise` op applies a :class:`ScalarOp` (one small class per rule, i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +17,20 @@ from reference.graph.basic import Apply, Op
 from reference.graph.type import DISCRETE_DTYPES, TensorType, upcast
 from reference.tensor.variable import as_tensor_variable
 
-#: numpy 2.3 and later return an array, not a numpy scalar, from ``ufunc(..., out=...)``
+#: numpy 2.3 and later: ``ufunc(..., out=...)`` returns an array, never a numpy scalar
 UFUNC_ARRAY_OUT = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
+
+
+def ufunc_gives(compute: Any, dtypes: list[np.dtype], output: np.dtype) -> bool:
+    """True if ``compute`` is a numpy ufunc whose result on inputs of ``dtypes`` has dtype
+    ``output``, and ``out=...`` makes it return arrays (numpy 2.3 and later, where dtypes
+    follow from the input dtypes alone)."""
+    if not UFUNC_ARRAY_OUT or not isinstance(compute, np.ufunc) or compute.nout != 1:
+        return False
+    try:
+        return compute.resolve_dtypes((*dtypes, None))[-1] == output
+    except (TypeError, ValueError):  # no loop for these dtypes: perform raises as numpy does
+        return False
 
 
 class ScalarOp:
@@ -183,17 +196,28 @@ class Elemwise(Op):
     def prepare_perform(self, node: Apply) -> Callable[..., np.ndarray]:
         """``perform`` for this node, with what its types fix decided once: the function
         computing the values for its input dtypes (``ScalarOp.compute_for``), the output
-        dtype, and that a 0-d output broadcasts nothing.  A ufunc is asked for an array
-        (``out=...``) where numpy allows it: the array ``np.asarray`` would make of the
-        numpy scalar it returns otherwise."""
+        dtype, and that a 0-d output broadcasts nothing.
+
+        With numpy 2.3 or later, a ufunc whose result for the input dtypes already has the
+        output dtype needs no step 4: its result has the broadcast shape, and asked with
+        ``out=...`` it is an array even when 0-d (where a plain call gives a numpy scalar
+        that ``np.asarray`` would make into that array)."""
         compute = self.scalar_op.compute_for(*(v.type.dtype for v in node.inputs))
-        ufunc = compute if UFUNC_ARRAY_OUT and isinstance(compute, np.ufunc) else None
         output_type = node.outputs[0].type
+        if ufunc_gives(compute, [v.type.numpy_dtype for v in node.inputs], output_type.numpy_dtype):
+            if output_type.shape == ():
+                return functools.partial(compute, out=...)
+
+            def perform_ufunc(*inputs: np.ndarray) -> np.ndarray:
+                check_runtime_broadcast(node, inputs)  # steps 1-2
+                return compute(*inputs)  # step 3
+
+            return perform_ufunc
         dtype, scalar = output_type.numpy_dtype, output_type.shape == ()
 
         def perform(*inputs: np.ndarray) -> np.ndarray:
             shape = () if scalar else check_runtime_broadcast(node, inputs)
-            result = ufunc(*inputs, out=...) if ufunc is not None else np.asarray(compute(*inputs))
+            result = np.asarray(compute(*inputs))
             if result.dtype != dtype:
                 result = result.astype(dtype)
             if result.shape != shape:
