@@ -250,16 +250,10 @@ _active_tracer: Any = None
 def python_steps(op: Any, values: Any) -> tuple[list[list], list]:
     """The Python path's value of every output (and shared state) at every step, with
     run.py's functions in run_scan's order."""
-    import inspect
-
     from reference.evaluate import evaluate_graph
     from reference.scan import run
 
-    spec, order = op.spec, op.order
-    extra = {}
-    if "constants" in inspect.signature(run.bind_inner).parameters:
-        extra["constants"] = getattr(op, "constants", None)
-
+    spec = op.spec
     outer = run.split_outer(spec, values)
     n_steps = run.trip_count(spec, outer)
     windows = run.sequence_windows(spec, outer, n_steps)
@@ -267,11 +261,13 @@ def python_steps(op: Any, values: Any) -> tuple[list[list], list]:
     state = list(outer.shared)
     traces: list[list] = [[] for _ in spec.outputs]
     row_shapes = run.first_row_shapes(spec, outer, None)
+    sources = run.step_sources(spec, outer, windows, op.constants)
+    sinks = run.output_sinks(spec, history, traces)
     steps: list[list] = []
     for t in range(n_steps):
-        inner = run.bind_inner(spec, outer, windows, history, state, t, **extra)
-        step = evaluate_graph(spec.inner_outputs, inner, order=order)
-        run.store_step(spec, step, history, traces, state, row_shapes, t)
+        inner = run.bind_inner(spec, outer, windows, history, state, t, sources=sources)
+        step = evaluate_graph(spec.inner_outputs, inner, order=op.schedule)
+        run.store_step(spec, step, history, traces, state, row_shapes, t, sinks)
         steps.append(list(step[:len(spec.outputs) + len(spec.shared_states)]))
         if run.stop_requested(spec, step):
             break
