@@ -18,6 +18,7 @@ _CHOICES: dict[str, tuple[Any, ...] | None] = {
     "scan__allow_gc": (False, True),
     "compute_test_value": ("off",),
     "cloop__tier": ("auto", "generic", "specialised"),
+    "cloop__cache_size": None,  # a count: _check_count
 }
 
 _DEFAULTS: dict[str, Any] = {
@@ -26,6 +27,8 @@ _DEFAULTS: dict[str, Any] = {
     "scan__allow_gc": False,
     "compute_test_value": "off",
     "cloop__tier": "auto",
+    # compiled specialised programs kept on disk, the least recently used removed (KERN-TIER-3)
+    "cloop__cache_size": 256,
 }
 
 
@@ -36,6 +39,11 @@ def _parse(name: str, text: str) -> Any:
         if text.lower() in ("0", "false", "no"):
             return False
         raise ValueError(f"REFERENCE_FLAGS: {name} expects True or False, got {text!r}")
+    if isinstance(_DEFAULTS[name], int):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"REFERENCE_FLAGS: {name} expects an integer, got {text!r}") from None
     if text in ("None", ""):
         return None
     return text
@@ -57,6 +65,8 @@ class Config:
         choices = _CHOICES[name]
         if choices is not None and value not in choices:
             raise ValueError(f"config.{name} must be one of {choices}, got {value!r}")
+        if choices is None and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            raise ValueError(f"config.{name} must be an integer >= 0, got {value!r}")
         object.__setattr__(self, name, value)
 
     @contextlib.contextmanager

@@ -155,7 +155,10 @@ def test_kern_tier_2__auto_specialises_after_enough_steps():
         fn(np.ones(100))
         (compiled,) = compiled_programs(fn)
         assert compiled.tier == "generic" and "20000" in compiled.tier_reason
-        fn(np.ones(specialise.SPECIALISE_AFTER_STEPS))
+        fn(np.ones(specialise.SPECIALISE_AFTER_STEPS))  # starts the build, runs generic
+        assert compiled.tier == "generic" and compiled.building is not None
+        specialise.wait_for_builds()
+        fn(np.ones(10))
         assert compiled.tier == "specialised"
         assert "kernel tier: specialised" in str(pytensor.explain(fn))
     with config.change_flags(cloop__tier="generic"):
@@ -165,6 +168,8 @@ def test_kern_tier_2__auto_specialises_after_enough_steps():
 
 @pytest.mark.rule("KERN-TIER-2")
 def test_kern_tier_2__a_failed_build_keeps_the_generic_tier(monkeypatch):
+    specialise.wait_for_builds()  # no build of an earlier test may see the broken one
+
     def broken(source):
         raise OSError("no compiler here")
 
@@ -258,6 +263,8 @@ def test_kern_tier_2__a_map_in_blocks_counts_its_loop_steps():
     fn = pytensor.function([x], y)
     with config.change_flags(cloop__tier="auto"):
         fn(np.ones(specialise.SPECIALISE_AFTER_STEPS + 10))
+        specialise.wait_for_builds()
+        fn(np.ones(specialise.SPECIALISE_AFTER_STEPS + 10))
     (blocked,) = [p for p in compiled_programs(fn) if p.program.block]
     assert blocked.tier == "specialised" and blocked.steps_run >= specialise.SPECIALISE_AFTER_STEPS
     assert "loop steps per kernel step" in str(pytensor.explain(fn))
@@ -291,3 +298,80 @@ def test_kern_tier_3__the_cache_key_names_the_cpu_and_a_refused_native_flag_fall
     result = ffi.new("cloop_result *")
     assert getattr(lib, specialise.ENTRY)(ffi.new("cloop_plan *"), 0, 3, result) == 0 and result.t == 3
     assert "any CPU of this architecture" in specialise.status()
+
+
+@pytest.mark.rule("KERN-TIER-2")
+def test_kern_tier_2__auto_never_waits_for_a_compile(monkeypatch):
+    """The call that crosses the threshold, and every call while the compile runs, run on
+    the generic tier with the same results; the first call after it runs the new C."""
+    import threading
+
+    specialise.wait_for_builds()
+    release, started = threading.Event(), threading.Event()
+    real = specialise.specialise
+
+    def slow(program, layout):
+        started.set()
+        assert release.wait(30), "the test never released the build"
+        return real(program, layout)
+
+    monkeypatch.setattr(specialise, "specialise", slow)
+    x = pt.dvector("x")
+    s, _ = pytensor.scan(lambda xt, acc: acc * 0.25 - xt, sequences=x, outputs_info=pt.constant(np.float64(1)))
+    fn = pytensor.function([x], s)
+    data = np.linspace(-1.0, 1.0, specialise.SPECIALISE_AFTER_STEPS)
+    expected = bits(pytensor.function([x], s, mode="python")(data))
+    with config.change_flags(cloop__tier="auto"):
+        try:
+            assert bits(fn(data)) == expected
+            (compiled,) = compiled_programs(fn)
+            assert started.wait(30)
+            assert bits(fn(data)) == expected  # the compile is still blocked
+            assert compiled.tier == "generic" and "compiles in the background" in compiled.tier_reason
+        finally:
+            release.set()
+        specialise.wait_for_builds()
+        assert bits(fn(data)) == expected
+        assert compiled.tier == "specialised" and compiled.building is None
+
+
+@pytest.mark.rule("KERN-TIER-3")
+def test_kern_tier_3__the_cache_keeps_the_most_recently_used_programs(monkeypatch, tmp_path):
+    """Beyond ``cloop__cache_size`` modules, the least recently used are removed; a removed
+    module is compiled again when needed, and a loaded one keeps working."""
+    from reference._cloop import ffi
+
+    monkeypatch.setenv("REFERENCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(specialise, "_LOADED", {})
+    sources = [specialise.PROBE_SOURCE + f"/* program {i} */\n" for i in range(3)]
+    with config.change_flags(cloop__cache_size=2):
+        libs = []
+        for source in sources:
+            libs.append(specialise.build(source))
+            os.utime(max(specialise.cache_dir().glob("_cloop_spec_*.so"), key=os.path.getmtime),
+                     (1e9 + len(libs), 1e9 + len(libs)))  # distinct times, oldest first
+        names = sorted(p.name for p in specialise.cache_dir().glob("_cloop_spec_*.so"))
+        assert len(names) == 2
+        result = ffi.new("cloop_result *")
+        assert getattr(libs[0], specialise.ENTRY)(ffi.new("cloop_plan *"), 0, 5, result) == 0 and result.t == 5
+        monkeypatch.setattr(specialise, "_LOADED", {})
+        specialise.build(sources[0])  # its file was removed: compiled again
+        assert len(list(specialise.cache_dir().glob("_cloop_spec_*.so"))) == 2
+    with config.change_flags(cloop__cache_size=0):
+        assert specialise.prune_cache(specialise.cache_dir()) == 2
+
+
+@pytest.mark.rule("KERN-TIER-3")
+@pytest.mark.parametrize("value", [-1, 2.5, "many", True])
+def test_kern_tier_3__the_cache_size_is_a_count(value):
+    with pytest.raises(ValueError, match="cloop__cache_size"):
+        config.cloop__cache_size = value
+
+
+@pytest.mark.rule("GRAPH-CONFIG-1")
+def test_graph_config_1__the_cache_size_is_read_from_the_environment():
+    with config.change_flags(cloop__cache_size=config.cloop__cache_size):
+        config.load_environment("cloop__cache_size=12")
+        assert config.cloop__cache_size == 12
+        with pytest.raises(ValueError, match="expects an integer"):
+            config.load_environment("cloop__cache_size=lots")

@@ -9,6 +9,7 @@ memory per call, and ``cloop_run`` over chunks of steps.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -130,6 +131,7 @@ class Compiled:
         # the generic kernel until the specialised tier takes over (KERN-TIER-2)
         self.kernel_run = lib.cloop_run
         self.tier, self.tier_failure = "generic", None
+        self.building: Any = None   # the background build's Future (KERN-TIER-2)
         self.steps_run = 0
         self.static_index = np.array([r for r, *_ in self.static_regs], dtype=np.intp)
         self.static_offset = np.array([off for *_, off in self.static_regs], dtype=np.intp)
@@ -274,7 +276,8 @@ class Compiled:
         return t
 
     def choose_tier(self, n_steps: int) -> None:
-        """Switch to the specialised tier when the flag asks for it, or (``auto``) once this
+        """Switch to the specialised tier when the flag asks for it (built now), or
+        (``auto``) at the first call after its background build, which starts once this
         program has run SPECIALISE_AFTER_STEPS steps with this call (KERN-TIER-2)."""
         want = config.cloop__tier
         if want == "generic":
@@ -282,10 +285,18 @@ class Compiled:
             return
         if self.tier == "specialised" or self.tier_failure is not None:
             return
-        if want == "auto" and self.steps_run + n_steps < specialise.SPECIALISE_AFTER_STEPS:
-            return
+        if want == "auto":
+            if self.steps_run + n_steps < specialise.SPECIALISE_AFTER_STEPS:
+                return
+            if self.building is None:
+                self.building = specialise.in_background(self.program, self.layout)
+            if not self.building.done():
+                return  # a call never waits for a compile under auto
+            build, self.building = self.building.result, None
+        else:
+            build = functools.partial(specialise.specialise, self.program, self.layout)
         try:
-            self.kernel_run = specialise.specialise(self.program, self.layout)
+            self.kernel_run = build()
         except specialise.TierUnavailable as error:
             self.tier_failure = str(error)
             return
@@ -300,6 +311,8 @@ class Compiled:
             return f"unavailable: {self.tier_failure}"
         if config.cloop__tier == "generic":
             return "cloop__tier='generic'"
+        if self.building is not None:
+            return f"generic while its specialised C compiles in the background ({self.steps_run} steps run)"
         return f"generic until {specialise.SPECIALISE_AFTER_STEPS} steps have run ({self.steps_run} so far)"
 
     def take_bundle(self) -> Bundle:

@@ -29,6 +29,8 @@ import importlib.util
 import os
 import sys
 import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,10 @@ SPECIALISE_AFTER_STEPS = 20_000
 # why the tier cannot compile in this process (set once, after the first failure)
 UNAVAILABLE: str | None = None
 _LOADED: dict[str, Any] = {}
+# one build at a time: the background thread and a forced tier may both build
+_BUILD_LOCK = threading.Lock()
+# the thread that compiles programs under cloop__tier="auto" (KERN-TIER-2), made when needed
+_BUILDER: ThreadPoolExecutor | None = None
 
 
 @dataclass
@@ -442,13 +448,14 @@ def build(source: str) -> Any:
     global _native
     from reference._cloop import _build
 
-    try:
-        return _build_with(source, _build)
-    except Exception:
-        if not _native:
-            raise
-        _native = False  # an old or cross compiler: the kernel's flags alone
-        return _build_with(source, _build)
+    with _BUILD_LOCK:
+        try:
+            return _build_with(source, _build)
+        except Exception:
+            if not _native:
+                raise
+            _native = False  # an old or cross compiler: the kernel's flags alone
+            return _build_with(source, _build)
 
 
 def _build_with(source: str, _build: Any) -> Any:
@@ -460,13 +467,46 @@ def _build_with(source: str, _build: Any) -> Any:
     name = f"_cloop_spec_{key}"
     directory = cache_dir()
     found = sorted(directory.glob(f"{name}.*.so")) if directory.exists() else []
-    if not found:
-        found = [_compile(name, source, directory, args, _build)]
-    spec = importlib.util.spec_from_file_location(name, found[0])
+    try:
+        lib = _load(name, found[0]) if found else None
+    except (ImportError, OSError):  # removed meanwhile by another process's prune_cache
+        lib = None
+    if lib is None:
+        lib = _load(name, _compile(name, source, directory, args, _build))
+        prune_cache(directory)
+    _LOADED[key] = lib
+    return lib
+
+
+def _load(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    _LOADED[key] = module.lib
+    os.utime(path)  # the cache forgets the least recently used modules first
     return module.lib
+
+
+def prune_cache(directory: Path) -> int:
+    """Remove the least recently used compiled programs beyond ``config.cloop__cache_size``
+    (KERN-TIER-3); the number removed.  A loaded module stays usable after its file is
+    removed, and a process that misses it compiles it again."""
+    from reference.config import config
+
+    modules = []
+    for path in directory.glob("_cloop_spec_*.so"):
+        try:
+            modules.append((path.stat().st_mtime, path))
+        except OSError:  # removed by another process meanwhile
+            continue
+    modules.sort(reverse=True)
+    removed = 0
+    for _, path in modules[config.cloop__cache_size:]:
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 @functools.cache
@@ -503,6 +543,35 @@ def specialise(program: Program, layout: Layout) -> Any:
         UNAVAILABLE = f"compiling a specialised program failed: {type(error).__name__}: {error}"
         raise TierUnavailable(UNAVAILABLE) from error
     return getattr(lib, ENTRY)
+
+
+def in_background(program: Program, layout: Layout) -> Future:
+    """Start building ``program``'s specialised entry point on the compile thread; the
+    future gives what :func:`specialise` returns or raises (KERN-TIER-2)."""
+    global _BUILDER
+    if _BUILDER is None:
+        _BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference-specialise")
+    try:
+        return _BUILDER.submit(specialise, program, layout)
+    except RuntimeError as error:  # the interpreter is exiting: no new threads
+        failed: Future = Future()
+        failed.set_exception(TierUnavailable(f"no background compile: {error}"))
+        return failed
+
+
+def wait_for_builds() -> None:
+    """Return once every background build started so far has finished (the compile thread
+    runs them in order)."""
+    if _BUILDER is not None:
+        _BUILDER.submit(int).result()
+
+
+def _forget_builder() -> None:
+    global _BUILDER, _BUILD_LOCK
+    _BUILDER, _BUILD_LOCK = None, threading.Lock()  # a forked child has neither thread nor holder
+
+
+os.register_at_fork(after_in_child=_forget_builder)
 
 
 #: the smallest specialised module: what ``status()`` builds to prove the tier works here
