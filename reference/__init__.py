@@ -9,6 +9,7 @@ from reference.config import config
 from reference.errors import (
     DisconnectedInputError,
     MissingInputError,
+    SpecAxisError,
     SpecError,
     SpecIndexError,
     SpecTypeError,
@@ -27,7 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Apply", "Constant", "DisconnectedInputError", "Function", "MissingInputError", "Op",
-    "SharedVariable", "SpecError", "SpecIndexError", "SpecTypeError", "SpecValueError",
+    "SharedVariable", "SpecAxisError", "SpecError", "SpecIndexError", "SpecTypeError", "SpecValueError",
     "TensorType", "UnusedInputError", "Variable", "clone_replace", "config", "dot", "evaluate",
     "function", "grad", "graph_inputs", "shared", "tensor",
 ]
@@ -40,4 +41,12 @@ __all__ += ["foldl", "foldr", "map", "reduce", "scan", "scan_checkpoints"]
 from reference.explain import explain  # noqa: E402  (KERN-EXPLAIN-1)
 
 __all__ += ["explain"]
-from reference import gradient  # noqa: E402  (pytensor.gradient.grad, verify_grad)
+from reference import (
+    gradient,  # noqa: E402  (pytensor.gradient.grad, verify_grad)
+    ifelse,  # noqa: E402  (pytensor.ifelse.ifelse: OP-IFELSE-1)
+)
+from reference.compile import In, Mode, Out, get_mode  # noqa: E402  (FN-IN-1, FN-OUT-1, FN-MODE-1)
+from reference.compile import mode as _mode  # noqa: E402, F401  (reference.compile.mode)
+from reference.printing import dprint  # noqa: E402  (GRAPH-PRINT-3)
+
+__all__ += ["In", "Mode", "Out", "dprint", "get_mode", "ifelse"]

@@ -14,7 +14,9 @@ from typing import Any
 
 _CHOICES: dict[str, tuple[Any, ...] | None] = {
     "floatX": ("float64", "float32"),
-    "mode": (None, "python", "c", "check", "FAST_RUN", "FAST_COMPILE"),
+    # FN-ARGS-2: reference's modes, PyTensor's mode names, or a Mode (checked in __setattr__)
+    "mode": (None, "python", "c", "check", "Mode", "FAST_RUN", "FAST_COMPILE", "DebugMode",
+             "DEBUG_MODE", "NanGuardMode", "C", "CVM", "NUMBA", "JAX", "PYTORCH", "MLX"),
     "scan__allow_gc": (False, True),
     "compute_test_value": ("off",),
     "cloop__tier": ("auto", "generic", "specialised"),
@@ -63,6 +65,12 @@ class Config:
         if name not in _DEFAULTS:
             raise AttributeError(f"reference.config has no flag {name!r}")
         choices = _CHOICES[name]
+        if name == "mode" and not isinstance(value, str | None):
+            from reference.compile.mode import Mode
+
+            if isinstance(value, Mode):  # FN-ARGS-2: a Mode object
+                object.__setattr__(self, name, value)
+                return
         if choices is not None and value not in choices:
             raise ValueError(f"config.{name} must be one of {choices}, got {value!r}")
         if choices is None and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):

@@ -30,6 +30,11 @@ class SpecIndexError(SpecError, IndexError):
     """An index is out of range."""
 
 
+class SpecAxisError(SpecValueError, IndexError):
+    """An axis is out of range for the array's number of axes: both a ``ValueError`` and an
+    ``IndexError``, as numpy's ``AxisError`` (PyTensor raises either, depending on the op)."""
+
+
 class MissingInputError(SpecError):
     """A graph needs a variable that was neither an input nor given a value."""
 
@@ -40,3 +45,7 @@ class DisconnectedInputError(SpecValueError):
 
 class UnusedInputError(SpecValueError):
     """``function`` was given an input the outputs do not use."""
+
+
+class SpecNotImplementedError(SpecError, NotImplementedError):
+    """An option PyTensor has that ``reference`` does not implement (the rule says so)."""

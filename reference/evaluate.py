@@ -88,15 +88,89 @@ class Step(NamedTuple):
 class Schedule:
     """A graph's nodes in evaluation order (GRAPH-ORDER-1), each with its :class:`Step`.
     A compiled function and a loop's step build one, and evaluate it at every call and
-    every step; ``prepare=False`` runs every node by :func:`run_node`."""
+    every step; ``prepare=False`` runs every node by :func:`run_node`.
 
-    def __init__(self, order: Sequence[Apply], prepare: bool = True) -> None:
-        self.nodes = list(order)
-        self.steps = [plan_step(node, prepare) for node in self.nodes]
+    Given the graph's ``outputs``, a graph with a lazy op (``IfElse``) is split by
+    GRAPH-EVAL-5: the nodes only one branch of a lazy node needs leave ``nodes`` and go
+    into that branch's own Schedule, in ``branches[node]`` (then, else), which runs only
+    when the condition picks it.  Without lazy nodes ``branches`` is empty."""
+
+    def __init__(self, order: Sequence[Apply], prepare: bool = True,
+                 outputs: Sequence[Variable] | None = None) -> None:
+        nodes = list(order)
+        homes = None
+        if outputs is not None and any(is_lazy(node) for node in nodes):
+            homes = branch_homes(nodes, outputs)  # GRAPH-EVAL-5
+        self._fill(nodes, homes, None, prepare)
+
+    def _fill(self, nodes: list[Apply], homes: dict | None, place: Any, prepare: bool) -> None:
+        """This schedule holds the nodes whose home is ``place`` (None: the top level)."""
+        self.nodes = nodes if homes is None else [n for n in nodes if homes[n] == place]
+        #: for each lazy node of this level: the schedules of its then and else branches
+        self.branches: dict[Apply, tuple[Schedule, Schedule]] = {}
+        for node in self.nodes:
+            if homes is not None and is_lazy(node):
+                parts = []
+                for branch in (0, 1):
+                    part = Schedule.__new__(Schedule)
+                    part._fill(nodes, homes, (node, branch), prepare)
+                    parts.append(part)
+                self.branches[node] = (parts[0], parts[1])
+        self.steps = [plan_step(node, prepare, lazy=node in self.branches) for node in self.nodes]
 
 
-def plan_step(node: Apply, prepare: bool = True) -> Step:
-    """The :class:`Step` of ``node``."""
+def is_lazy(node: Apply) -> bool:
+    """Whether ``node``'s op reads only one of its branches (``IfElse``: GRAPH-EVAL-5)."""
+    return getattr(node.op, "lazy", False)
+
+
+def branch_homes(nodes: Sequence[Apply], outputs: Sequence[Variable]) -> dict[Apply, Any]:
+    """Where each node runs (GRAPH-EVAL-5): None (whenever the graph is evaluated), or
+    ``(lazy node, branch)`` when only that branch of that node needs it (0 then, 1 else).
+
+    Walk the nodes from the last to the first.  A node's value is wanted by each of its
+    readers: an output of the graph wants it at the top level; a branch input of a lazy
+    node wants it in that branch; any other reader wants it where the reader runs.  The
+    node runs in the innermost place that holds all of these (a branch of a lazy node
+    lies inside the place of that node)."""
+    wanted_at_top = {id(v) for v in outputs}
+    readers: dict[int, list[tuple[Apply, int]]] = {}
+    for node in nodes:
+        for position, variable in enumerate(node.inputs):
+            readers.setdefault(id(variable), []).append((node, position))
+    homes: dict[Apply, Any] = {}
+
+    def enclosing(place: Any) -> list[Any]:
+        chain = [place]
+        while place is not None:
+            place = homes[place[0]]
+            chain.append(place)
+        return chain
+
+    for node in reversed(nodes):
+        places = []
+        for variable in node.outputs:
+            if id(variable) in wanted_at_top:
+                places.append(None)
+            for reader, position in readers.get(id(variable), ()):
+                if is_lazy(reader) and position > 0:  # input 0 is the condition
+                    places.append((reader, 0 if position <= reader.op.n_outs else 1))
+                else:
+                    places.append(homes[reader])
+        home = places[0] if places else None
+        for place in places[1:]:  # the innermost place enclosing both
+            around = enclosing(home)
+            while place not in around:
+                place = homes[place[0]]
+            home = place
+        homes[node] = home
+    return homes
+
+
+def plan_step(node: Apply, prepare: bool = True, lazy: bool = False) -> Step:
+    """The :class:`Step` of ``node``.  A lazy node's step gathers only its condition."""
+    if lazy:
+        return Step(node, gatherer(node.inputs[:1]), None, None, None, None)
     gather = gatherer(node.inputs)
     prepare_perform = getattr(node.op, "prepare_perform", None) if prepare else None
     if prepare_perform is None or len(node.outputs) != 1 or not isinstance(node.outputs[0].type, TensorType):
@@ -127,14 +201,19 @@ def evaluate_graph(
     topological order, or a :class:`Schedule` of one.
     """
     if not isinstance(order, Schedule):
-        order = Schedule(order if order is not None else toposort(outputs), prepare=False)
+        order = Schedule(order if order is not None else toposort(outputs), prepare=False, outputs=outputs)
+    branches = order.branches
     for node, gather, perform, output, dtype, ndim in order.steps:
         try:
             inputs = gather(env)
         except KeyError:  # constants and shared variables not bound in env
-            inputs = tuple(read(env, variable) for variable in node.inputs)
+            read_now = node.inputs if node not in branches else node.inputs[:1]  # a lazy node: its condition
+            inputs = tuple(read(env, variable) for variable in read_now)
         if perform is None:
-            results = run_node(node, list(inputs))
+            if branches and node in branches:  # GRAPH-EVAL-5: only the branch the condition picks runs
+                inputs, results = run_branch(node, inputs[0], branches[node], env, trace)
+            else:
+                results = run_node(node, list(inputs))
             for i, variable in enumerate(node.outputs):
                 env[variable] = results[i]
         else:  # run_node's steps, with the op's perform prepared for the node
@@ -152,6 +231,19 @@ def evaluate_graph(
         return [env[variable] for variable in outputs]
     except KeyError:  # an output that is an unbound constant or shared variable
         return [read(env, variable) for variable in outputs]
+
+
+def run_branch(node: Apply, condition: Any, branches: tuple[Schedule, Schedule],
+               env: dict[Variable, Any], trace: TraceHook | None) -> tuple[list[Any], list[Any]]:
+    """Run a lazy node (GRAPH-EVAL-5): the branch its condition picks, then take that
+    branch's values.  Returns the node's input values (None for the branch not taken) and
+    its output values."""
+    n = node.op.n_outs
+    taken = 0 if condition else 1  # OP-IFELSE-2: the truth value of the 0-d condition
+    chosen = node.inputs[1 + n * taken: 1 + n * (taken + 1)]
+    values = evaluate_graph(chosen, env, trace=trace, order=branches[taken])
+    skipped = [None] * n
+    return [condition, *(values if taken == 0 else skipped), *(skipped if taken == 0 else values)], values
 
 
 def evaluate(outputs: Any, inputs: Mapping[Variable, Any] | None = None, *,

@@ -65,6 +65,7 @@ def static_blockers(spec: Any) -> list[str]:
     """Ops of the step that the kernel cannot run whatever the inputs (KERN-FALL-1)."""
     from reference._cloop.lower import SCIPY_OF, UFUNC_OF
     from reference.graph.traversal import toposort
+    from reference.graph.type import TensorType
     from reference.scan.op import ScanOp
     from reference.tensor import math as tm
     from reference.tensor.basic import Alloc, MakeVector
@@ -82,6 +83,9 @@ def static_blockers(spec: Any) -> list[str]:
     varying = {id(v) for s in spec.sequences for v in s.inner}
     varying |= {id(v) for o in spec.recurrent for v in o.inner}
     varying |= {id(s.inner) for s in spec.shared_states}
+    for state in spec.shared_states:  # SCAN-RNG-1: the kernel carries tensors only
+        if not isinstance(state.variable.type, TensorType):
+            blockers.append(f"{state.variable.type} state {state.inner.name or state.variable} (not a tensor)")
     for node in toposort(spec.inner_outputs):
         op = node.op
         if not any(id(v) in varying for v in node.inputs) and getattr(op, "constant_foldable", True):

@@ -46,13 +46,13 @@ def _line(variable: Variable, ids: _Ids, print_type: bool) -> tuple[str, bool]:
 
 
 def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_prefix: str,
-          lines: list[str], scans: list[Variable]) -> None:
+          lines: list[str], scans: list[Variable], depth: int = -1) -> None:
     text, first = _line(variable, ids, print_type)
     lines.append(prefix + text)
     node = variable.owner
     if node is not None and not first and node.inputs:
         lines.append(child_prefix + " └─ ···")  # a node printed before: its inputs are not repeated
-    if node is None or not first:
+    if node is None or not first or depth == 1:  # GRAPH-PRINT-3: depth levels printed
         return
     from reference.scan.op import ScanOp
 
@@ -61,14 +61,24 @@ def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_pr
     for i, parent in enumerate(node.inputs):
         last = i == len(node.inputs) - 1
         _tree(parent, ids, print_type, child_prefix + (" └─ " if last else " ├─ "),
-              child_prefix + ("   " if last else " │ "), lines, scans)
+              child_prefix + ("   " if last else " │ "), lines, scans, depth - 1)
 
 
-def debugprint(obj: Any, file: TextIO | str | None = None, print_type: bool = False) -> str:
+def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape: bool = False,
+               file: TextIO | str | None = None, id_type: str = "CHAR", stop_on_name: bool = False,
+               done: Any = None, print_storage: bool = False, used_ids: Any = None,
+               print_op_info: bool = False, print_destroy_map: bool = False,
+               print_view_map: bool = False, print_memory_map: bool = False,
+               print_inner_graphs: Any = "auto", print_fgraph_inputs: bool = False,
+               print_assumptions: bool = False) -> str:
     """Print the graph of ``obj`` (a variable, a list of them, or a compiled function) as an
     indented tree with ids; loops are followed by their inner graphs, whose inputs are
     named by what they hold (``x[t]``, ``h[t-1]``, ``W``) (GRAPH-PRINT-2).  Returns the text;
-    ``file="str"`` returns it without printing, as in PyTensor."""
+    ``file="str"`` returns it without printing, as in PyTensor.
+
+    The signature is PyTensor's (``pytensor.dprint`` is this function): ``depth`` (levels
+    printed, -1 for all) and ``print_inner_graphs=False`` (no inner graphs) are honoured,
+    the other keywords are accepted and change nothing (GRAPH-PRINT-3)."""
     from reference.compile.function import Function
 
     if isinstance(obj, Function):
@@ -81,14 +91,16 @@ def debugprint(obj: Any, file: TextIO | str | None = None, print_type: bool = Fa
     lines: list[str] = []
     scans: list[Variable] = []
     for variable in variables:
-        _tree(variable, ids, print_type, "", "", lines, scans)
-    done = 0
+        _tree(variable, ids, print_type, "", "", lines, scans, depth)
+    if print_inner_graphs is False:
+        scans = []
+    shown = 0
     if scans:
         lines.append("")
         lines.append("Inner graphs:")
-    while done < len(scans):
-        scan_var = scans[done]
-        done += 1
+    while shown < len(scans):
+        scan_var = scans[shown]
+        shown += 1
         spec = scan_var.owner.op.spec
         lines.append("")
         text, _ = _line(scan_var, ids, print_type)
@@ -128,3 +140,7 @@ def profile_summary(obj: Any) -> str:
             lines.append(f"scan {node.op.spec.name!r}: {stats['calls']} call(s), {stats['steps']} step(s), "
                          f"{stats['seconds'] * 1e3:.3f} ms total, {per_call * 1e3:.3f} ms per call")
     return "\n".join(lines) if lines else "no loop was built with profile=True"
+
+
+#: PyTensor's short name (``pytensor.dprint``)
+dprint = debugprint

@@ -287,12 +287,16 @@ def test_scan_print_1__no_inplace_field():
 
 
 @pytest.mark.rule("SCAN-ARGS-2")
-def test_scan_args_2__a_generator_in_outputs_info_is_not_supported():
+@pytest.mark.rule("SCAN-RNG-1")
+def test_scan_args_2__a_generator_in_outputs_info_is_an_untraced_state():
+    """C.29: supported now; the final generator is returned in the entry's place."""
     rng = pytensor.shared(np.random.default_rng(1))
 
     def step(r):
         next_r, value = pt.random.normal(0, 1, rng=r).owner.outputs
         return next_r, value
 
-    with pytest.raises(TypeError):
-        pytensor.scan(step, outputs_info=[rng, None], n_steps=3)
+    (final, values), updates = pytensor.scan(step, outputs_info=[rng, None], n_steps=3)
+    assert updates == {}
+    got = pytensor.function([], values, updates={rng: final})()
+    np.testing.assert_array_equal(got, np.random.default_rng(1).normal(0, 1, size=3))

@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 import reference as pytensor
 import reference.tensor as pt
-from reference.errors import DisconnectedInputError, SpecValueError
+from reference.errors import DisconnectedInputError
 from reference.testing import verify_grad
 
 
@@ -347,10 +347,12 @@ def test_grad_op_3__dimshuffle_of_generated_patterns(data):
 
 
 @pytest.mark.rule("GRAD-OP-3")
-def test_grad_op_3__cumprod_has_no_gradient_rule():
-    x = pt.vector("x")
-    with pytest.raises(SpecValueError, match="GRAD-OP-3.*cumprod"):
-        pytensor.grad(pt.cumprod(x).sum(), x)
+def test_grad_op_3__cumprod_gradient_is_finite_at_zeros():
+    """The rule divides by nothing: at a zero the gradient is the product of the others
+    (tests/test_2_array_ops.py checks it against a brute-force sum)."""
+    x = pt.dvector("x")
+    g = pytensor.function([x], pytensor.grad(pt.cumprod(x).sum(), x))(np.array([2.0, 0.0, 3.0]))
+    np.testing.assert_allclose(g, [1.0 + 0.0 + 0.0, 2.0 + 2.0 * 3.0, 0.0])
 
 
 @pytest.mark.rule("GRAD-OP-3")

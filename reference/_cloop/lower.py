@@ -66,14 +66,21 @@ UFUNC_OF: dict[type, str] = {
     tm.Abs: "absolute", tm.Sign: "sign", tm.Sqrt: "sqrt", tm.Floor: "floor", tm.Ceil: "ceil",
     tm.RoundHalfToEven: "rint", tm.Exp: "exp", tm.Log: "log", tm.Log1p: "log1p",
     tm.Expm1: "expm1", tm.Sin: "sin", tm.Cos: "cos", tm.Tan: "tan", tm.Tanh: "tanh",
-    tm.Pow: "power",
+    tm.Pow: "power", tm.ArcSin: "arcsin", tm.ArcCos: "arccos", tm.ArcTan: "arctan",
+    tm.ArcTan2: "arctan2", tm.Sinh: "sinh", tm.Cosh: "cosh", tm.ArcSinh: "arcsinh",
+    tm.ArcCosh: "arccosh", tm.ArcTanh: "arctanh", tm.Log2: "log2", tm.Log10: "log10",
+    tm.Exp2: "exp2", tm.Trunc: "trunc",
 }  # fmt: skip
 
 #: ufuncs whose float loops the kernel may call through a pointer (KERN-EXACT-2)
 CALLABLE = {"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "power",
-            "floor_divide", "remainder", "sqrt", "floor", "ceil", "rint", "maximum", "minimum"}
+            "floor_divide", "remainder", "sqrt", "floor", "ceil", "rint", "maximum", "minimum",
+            "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "arcsinh", "arccosh", "arctanh",
+            "log2", "log10", "exp2", "trunc"}
 #: scipy.special ufuncs used by ScalarOps (their loops too) (KERN-OP-2)
-SCIPY_OF: dict[type, str] = {tm.Sigmoid: "expit", tm.Erf: "erf"}
+SCIPY_OF: dict[type, str] = {tm.Sigmoid: "expit", tm.Erf: "erf", tm.Erfc: "erfc", tm.Erfcx: "erfcx",
+                             tm.Erfinv: "erfinv", tm.Erfcinv: "erfcinv", tm.Gamma: "gamma",
+                             tm.GammaLn: "gammaln", tm.Psi: "psi"}
 #: reduction kind -> numpy ufunc whose reduce loop the kernel calls (KERN-OP-4)
 REDUCE_UFUNC = {"sum": "add", "prod": "multiply", "max": "maximum", "min": "minimum",
                 "any": "logical_or", "all": "logical_and"}

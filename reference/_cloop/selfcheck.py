@@ -344,7 +344,12 @@ def _ufunc_fn(name: str) -> Callable[..., Any]:
         "absolute": tm.abs, "sign": tm.sign, "sqrt": tm.sqrt, "floor": tm.floor, "ceil": tm.ceil,
         "rint": tm.round_half_to_even, "exp": tm.exp, "log": tm.log, "log1p": tm.log1p,
         "expm1": tm.expm1, "sin": tm.sin, "cos": tm.cos, "tan": tm.tan, "tanh": tm.tanh,
-        "power": tm.pow, "expit": tm.sigmoid, "erf": tm.erf,
+        "power": tm.pow, "expit": tm.sigmoid, "erf": tm.erf, "arcsin": tm.arcsin,
+        "arccos": tm.arccos, "arctan": tm.arctan, "arctan2": tm.arctan2, "sinh": tm.sinh,
+        "cosh": tm.cosh, "arcsinh": tm.arcsinh, "arccosh": tm.arccosh, "arctanh": tm.arctanh,
+        "log2": tm.log2, "log10": tm.log10, "exp2": tm.exp2, "trunc": tm.trunc, "erfc": tm.erfc, "erfcx": tm.erfcx,
+        "erfinv": tm.erfinv, "erfcinv": tm.erfcinv, "gamma": tm.gamma, "gammaln": tm.gammaln,
+        "psi": tm.psi,
     }[name]
 
 
@@ -390,9 +395,12 @@ def check_casts_copies_where(report: Report) -> None:
 
 
 CALLS = {
-    1: ["exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh"],
-    2: ["power", "floor_divide", "remainder"],
+    1: ["exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan",
+        "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "log2", "log10", "exp2", "trunc"],
+    2: ["power", "floor_divide", "remainder", "arctan2"],
 }
+#: the scipy.special loops ScalarOps call (lower.SCIPY_OF), checked on first use
+SCIPY_CALLS = ("expit", "erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi")
 
 
 def check_calls(report: Report) -> None:
@@ -413,7 +421,7 @@ def check_scipy(report: Report, key: tuple) -> None:
     scipy.special is slow, and most loops never use it)."""
     name = key[1].rpartition(".")[2]
     char = key[2][0]
-    if name not in ("expit", "erf") or char not in "df" or key[2] != f"{char}->{char}":
+    if name not in SCIPY_CALLS or char not in "df" or key[2] != f"{char}->{char}":
         return
     dtype = {"d": "float64", "f": "float32"}[char]
     with np.errstate(all="ignore"), warnings.catch_warnings():

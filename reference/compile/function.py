@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from reference.compile.io import In, Out
 from reference.config import config
 from reference.errors import MissingInputError, SpecTypeError, SpecValueError, UnusedInputError
 from reference.evaluate import Schedule, TraceHook, evaluate_graph
@@ -15,8 +16,6 @@ from reference.graph.basic import Constant, Variable
 from reference.graph.shared import SharedVariable
 from reference.graph.traversal import clone_replace, graph_inputs, toposort
 from reference.graph.type import TensorType
-
-_MODES = (None, "python", "FAST_RUN", "FAST_COMPILE", "DebugMode", "c", "check")
 
 
 def _pairs(mapping: Any, argument: str) -> list[tuple[Any, Any]]:
@@ -109,16 +108,37 @@ class Function:
 
     def __init__(self, inputs: Sequence[Variable], outputs: Any, updates: Any = None, givens: Any = None,
                  mode: Any = None, name: str | None = None, on_unused_input: str | None = None,
-                 allow_input_downcast: bool | None = None, no_default_updates: bool = False) -> None:
-        if mode not in _MODES:
-            raise SpecValueError("FN-ARGS-2", f"mode must be one of {_MODES}, got {mode!r}")
+                 allow_input_downcast: bool | None = None, no_default_updates: bool = False,
+                 trust_input: bool = False) -> None:
+        from reference.compile.mode import get_mode, reference_mode
+
+        #: how the function was built, for copy()
+        self._build_args = dict(inputs=inputs, outputs=outputs, updates=updates, givens=givens, mode=mode,
+                                name=name, on_unused_input=on_unused_input,
+                                allow_input_downcast=allow_input_downcast, no_default_updates=no_default_updates,
+                                trust_input=trust_input)
+        reference_mode(mode)  # FN-ARGS-2: an unknown mode is an error naming `mode`
         self.mode = mode if mode is not None else config.mode
         self.name = name
         self.allow_input_downcast = allow_input_downcast
-        self.inputs = self._check_inputs(inputs)
-        self.single_output = isinstance(outputs, Variable)
-        self.outputs = self._check_outputs(outputs)
-        update_pairs = collect_updates(updates, self.outputs, defaults=not no_default_updates)
+        #: FN-INPUT-1 .. 4 always apply: reference checks every argument (FN-ARGS-1)
+        self.trust_input = bool(trust_input)
+        if isinstance(inputs, In):
+            raise SpecTypeError("FN-ARGS-1", "inputs must be a list of variables, got a single In")
+        items = self._check_in_items(inputs)
+        self.inputs = self._check_inputs([item.variable if isinstance(item, In) else item for item in items])
+        #: each input's In (FN-IN-1): a plain variable is In(variable)
+        self.input_specs = [item if isinstance(item, In) else In(item) for item in items]
+        #: the keyword that passes each input (FN-IN-1)
+        self.input_names = [spec.name for spec in self.input_specs]
+        self.single_output = isinstance(outputs, Variable | Out)
+        self.output_specs = self._output_specs(outputs)
+        self.outputs = [spec.variable for spec in self.output_specs]
+        self.output_borrow = [spec.borrow for spec in self.output_specs]  # FN-OUT-1
+        in_updates = [(spec.value, spec.update) for spec in self.input_specs  # FN-IN-2
+                      if spec.update is not None and spec.value is not None]
+        explicit = _pairs(updates, "updates") + in_updates
+        update_pairs = collect_updates(explicit, self.outputs, defaults=not no_default_updates)
         replacements = _pairs(givens, "givens")
         if replacements:
             self.outputs, update_pairs = self._apply_givens(replacements, self.outputs, update_pairs)
@@ -137,13 +157,33 @@ class Function:
         self.order = toposort(self.computed)
         self._check_graph(on_unused_input or "raise")
         #: each input's name in error messages
-        self.input_labels = [f"input {i}" + (f" ({v.name})" if v.name else "") for i, v in enumerate(self.inputs)]
+        self.input_labels = [f"input {i}" + (f" ({name})" if name else "") for i, name in enumerate(self.input_names)]
         #: the graph's constants, bound once per call (GRAPH-EVAL-2: a constant's value is its data)
         self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
         #: the order with each node's run prepared once (GRAPH-EVAL-3)
-        self.schedule = Schedule(self.order)
+        self.schedule = Schedule(self.order, outputs=self.computed)  # GRAPH-EVAL-5
+        #: PyTensor's ``f.maker`` (FN-ATTR-1): the mode, the In and Out specs and the graph
+        self.maker = FunctionMaker(get_mode(self.mode), self.input_specs, self.output_specs,
+                                   FunctionGraphView(self.inputs, self.computed))
 
     # -- compile-time checks ------------------------------------------------------------
+    @staticmethod
+    def _check_in_items(inputs: Any) -> list[Any]:
+        if isinstance(inputs, Variable):
+            raise SpecTypeError("FN-ARGS-1", "inputs must be a list of variables, got a single variable")
+        return list(inputs)
+
+    @staticmethod
+    def _output_specs(outputs: Any) -> list[Out]:
+        """``outputs`` as Out specs (FN-ARGS-1, FN-OUT-1)."""
+        if isinstance(outputs, Out):
+            return [outputs]
+        if isinstance(outputs, list | tuple):
+            plain = [o.variable if isinstance(o, Out) else o for o in outputs]
+            variables = Function._check_outputs(plain)
+            return [o if isinstance(o, Out) else Out(v) for o, v in zip(outputs, variables, strict=True)]
+        return [Out(v) for v in Function._check_outputs(outputs)]
+
     @staticmethod
     def _check_inputs(inputs: Any) -> list[Variable]:
         if isinstance(inputs, Variable):
@@ -220,7 +260,7 @@ class Function:
             raise SpecTypeError("FN-CALL-1", f"{self._label()} takes {len(self.inputs)} inputs, got {len(args)}")
         values: list[Any] = list(args) + [_MISSING] * (len(self.inputs) - len(args))
         for key, value in kwargs.items():
-            matches = [i for i, v in enumerate(self.inputs) if v.name == key]
+            matches = [i for i, name in enumerate(self.input_names) if name == key]  # FN-IN-1
             if not matches:
                 raise SpecTypeError("FN-CALL-1", f"{self._label()} has no input named {key!r}")
             if len(matches) > 1:
@@ -230,10 +270,19 @@ class Function:
             values[matches[0]] = value
         env: dict[Variable, Any] = {}
         for i, variable in enumerate(self.inputs):
-            value, label = values[i], self.input_labels[i]
+            value, label, spec = values[i], self.input_labels[i], self.input_specs[i]
+            allow_downcast = self.allow_input_downcast if spec.allow_downcast is None else spec.allow_downcast
+            if spec.value is not None:  # FN-IN-2: the input's value lives in a shared variable
+                if value is not _MISSING and spec.implicit:
+                    raise SpecTypeError("FN-IN-2", f"{self._label()}: {label} is implicit (its value is shared variable {spec.value}); it cannot be given")
+                if value is not _MISSING:
+                    spec.value.set_value(value)
+                value = spec.value.get_value(borrow=True)
             if value is _MISSING:
                 raise SpecTypeError("FN-CALL-1", f"{self._label()}: missing {label}")
-            env[variable] = variable.type.filter(value, argument=label, allow_downcast=self.allow_input_downcast)
+            if spec.strict and not (isinstance(value, np.ndarray) and value.dtype == variable.type.numpy_dtype):
+                raise SpecTypeError("FN-IN-1", f"{self._label()}: {label} is strict: it must be an ndarray of dtype {variable.type.dtype}, got {value!r}")
+            env[variable] = variable.type.filter(value, argument=label, allow_downcast=allow_downcast)
         return env
 
     def __call__(self, *args: Any, trace: TraceHook | bool | None = None, on_step: Any = None,
@@ -251,7 +300,11 @@ class Function:
         env.update(self.constants)
         results = evaluate_graph(self.computed, env, trace=trace, order=self.schedule)
         n = len(self.outputs)
-        outputs = [_fresh(value) for value in results[:n]]  # FN-CALL-1: outputs never alias
+        if any(self.output_borrow):  # FN-OUT-1
+            outputs = [self._borrowed(value, env) if borrow else _fresh(value)
+                       for value, borrow in zip(results[:n], self.output_borrow, strict=True)]
+        else:
+            outputs = [_fresh(value) for value in results[:n]]  # FN-CALL-1: outputs never alias
         if self.update_targets:  # FN-UPDATE-3: every new value is checked, then all are set
             new_values = [target.filter_value(value) for target, value in
                           zip(self.update_targets, results[n:], strict=True)]
@@ -260,6 +313,54 @@ class Function:
         if self.single_output:
             return outputs[0]
         return outputs
+
+    def _borrowed(self, value: Any, env: Mapping[Variable, Any]) -> Any:
+        """An Out(borrow=True) output (FN-OUT-1): returned as it is, unless it may share
+        memory with the caller's array for an input that is not In(borrow=True)."""
+        if not isinstance(value, np.ndarray):
+            return value
+        for variable, spec in zip(self.inputs, self.input_specs, strict=True):
+            if not spec.borrow and spec.value is None and np.may_share_memory(value, env[variable]):
+                return value.copy()
+        return value
+
+    # -- PyTensor's Function methods (FN-ATTR-1) ----------------------------------------
+    def copy(self, share_memory: bool = False, swap: Any = None, delete_updates: bool = False,
+             name: str | None = None, profile: Any = None) -> Function:
+        """A new function of the same graph (FN-ATTR-1).  ``swap`` maps shared variables to
+        other shared variables of the same type, read and updated in their place;
+        ``delete_updates`` drops the updates; ``share_memory`` has nothing to share."""
+        args = dict(self._build_args)
+        if name is not None:
+            args["name"] = name
+        if delete_updates:
+            args["updates"], args["no_default_updates"] = None, True
+        if swap:
+            pairs = _pairs(swap, "swap")
+            for old, new in pairs:
+                if not isinstance(old, SharedVariable) or not isinstance(new, SharedVariable) or old.type != new.type:
+                    raise SpecTypeError("FN-ATTR-1", f"copy: swap must map shared variables to shared variables of the same type, got {old!r}: {new!r}")
+            mapping = dict(pairs)
+            args["updates"] = [(mapping.get(t, t), v) for t, v in _pairs(args["updates"], "updates")]
+            args["givens"] = _pairs(args["givens"], "givens") + pairs
+        return Function(**args)
+
+    def free(self) -> None:
+        """Release intermediate storage: a function keeps none between calls (FN-ATTR-1)."""
+
+    def get_shared(self) -> list[SharedVariable]:
+        """The shared variables the function reads or updates (FN-ATTR-1)."""
+        found: list[SharedVariable] = []
+        for variable in graph_inputs(self.computed) + list(self.update_targets):
+            if isinstance(variable, SharedVariable) and not any(variable is v for v in found):
+                found.append(variable)
+        return found
+
+    def dprint(self, **kwargs: Any) -> str:
+        """``debugprint(self, **kwargs)`` (GRAPH-PRINT-2)."""
+        from reference.printing import debugprint
+
+        return debugprint(self, **kwargs)
 
     def storage_plan(self) -> list:
         """For each loop output: how many rows are kept, and why (SCAN-MEM-1)."""
@@ -270,6 +371,30 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<reference.Function {self.name or ''} inputs={self.inputs} outputs={self.outputs}>"
+
+
+class FunctionGraphView:
+    """``f.maker.fgraph``: the inputs (then the shared variables read) and the outputs
+    (then the update values) of a compiled function (FN-ATTR-1)."""
+
+    def __init__(self, inputs: list[Variable], computed: list[Variable]) -> None:
+        shared = [v for v in graph_inputs(computed) if isinstance(v, SharedVariable)]
+        self.inputs = list(inputs) + shared
+        self.outputs = list(computed)
+
+    def toposort(self) -> list:
+        return toposort(self.outputs)
+
+    @property
+    def apply_nodes(self) -> set:
+        return set(self.toposort())
+
+
+class FunctionMaker:
+    """``f.maker``: the Mode, the In and Out specs and the graph (FN-ATTR-1)."""
+
+    def __init__(self, mode: Any, inputs: list[In], outputs: list[Out], fgraph: FunctionGraphView) -> None:
+        self.mode, self.inputs, self.outputs, self.fgraph = mode, inputs, outputs, fgraph
 
 
 class _Missing:
@@ -298,4 +423,4 @@ def function(inputs: Sequence[Variable] | None = None, outputs: Any = None, mode
     """
     return Function([] if inputs is None else inputs, outputs, updates=updates, givens=givens, mode=mode, name=name,
                     on_unused_input=on_unused_input, allow_input_downcast=allow_input_downcast,
-                    no_default_updates=no_default_updates)
+                    no_default_updates=no_default_updates, trust_input=trust_input)

@@ -13,9 +13,11 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 from reference.errors import MissingInputError, SpecTypeError, SpecValueError
 from reference.graph.basic import Constant, Variable
-from reference.graph.shared import SharedVariable
+from reference.graph.shared import RandomGeneratorType, SharedVariable
 from reference.graph.traversal import clone_replace, graph_inputs
 from reference.graph.type import INT_DTYPES, TensorType
 from reference.scan.spec import MappedOutput, RecurrentOutput, ScanSpec, SequenceTaps, SharedState
@@ -86,6 +88,14 @@ def normalize_output_info(item: Any, i: int) -> tuple[TensorVariable | None, tup
             taps = [-1]
     else:
         initial, taps = item, [-1]
+    if is_generator(initial):  # SCAN-RNG-1: an untraced generator state, read at [-1] only
+        if isinstance(taps, int) or not isinstance(taps, list | tuple) or list(taps) != [-1]:
+            raise SpecTypeError("SCAN-RNG-1", f"{where}: a random generator state is read only at tap -1 "
+                                f"(its previous value), got taps {taps!r}")
+        if isinstance(initial, np.random.Generator):
+            raise SpecTypeError("SCAN-RNG-1", f"{where}: a numpy Generator must be a variable: "
+                                "pass pytensor.shared(generator)")
+        return initial, (-1,)
     if isinstance(taps, int) or not isinstance(taps, list | tuple):
         raise SpecTypeError("SCAN-ARGS-2", f"{where}: taps must be a list of negative ints, got {taps!r}")
     if not taps:
@@ -97,6 +107,12 @@ def normalize_output_info(item: Any, i: int) -> tuple[TensorVariable | None, tup
     if any(k >= 0 for k in taps):
         raise SpecValueError("SCAN-ARGS-2", f"{where}: output taps must be negative (a step can only read earlier steps), got {taps}")
     return as_tensor_variable(initial), tuple(taps)
+
+
+def is_generator(value: Any) -> bool:
+    """A random generator: a variable of generator type, or a numpy ``Generator`` value."""
+    return isinstance(value, np.random.Generator) or (
+        isinstance(value, Variable) and isinstance(value.type, RandomGeneratorType))
 
 
 def normalize_n_steps(n_steps: Any) -> TensorVariable | None:
@@ -156,8 +172,16 @@ def split_step_result(result: Any) -> tuple[list[Any], list[tuple[Any, Any]], un
     return items, updates, condition
 
 
-def _as_step_output(value: Any, i: int) -> TensorVariable:
-    if isinstance(value, TensorVariable):
+def _as_step_output(value: Any, i: int, generator: bool = False) -> Variable:
+    returned = is_generator(value)
+    if generator and not returned:  # SCAN-RNG-1
+        raise SpecTypeError("SCAN-RNG-1", f"output {i}: outputs_info[{i}] is a random generator, so fn must "
+                            f"return the next generator there (e.g. next_rng, x = pt.random.normal(rng=r)"
+                            f".owner.outputs), got {value!r}")
+    if returned and not generator:  # SCAN-RNG-1
+        raise SpecTypeError("SCAN-RNG-1", f"output {i}: fn returns a random generator ({value}) but "
+                            f"outputs_info[{i}] is not one; give the generator as that initial state")
+    if isinstance(value, TensorVariable) or returned:
         return value
     raise SpecValueError(
         "SCAN-BODY-1",
@@ -212,6 +236,12 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
             recurrent_inner.append(None)
             continue
         label = _label(initial, f"outputs_info[{i}]")
+        if is_generator(initial):  # SCAN-RNG-1: fn receives the current generator
+            placeholder = RandomGeneratorType().make_variable(None, None)
+            placeholder.name = _tap_name(label, -1)
+            recurrent_inner.append((initial, taps, (placeholder,), label))
+            args.append(placeholder)
+            continue
         multiple = list(taps) != [-1]
         if multiple and initial.ndim == 0:
             raise SpecTypeError("SCAN-ARGS-2", f"outputs_info[{i}]: taps {list(taps)} need an initial state with a leading axis of at least {-min(taps)} rows, got the scalar {initial.type}")
@@ -224,7 +254,8 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
 
     result = fn(*args)
     raw_outputs, raw_updates, stop = split_step_result(result)
-    step_outputs = [_as_step_output(v, i) for i, v in enumerate(raw_outputs)]
+    generator_at = {i for i, (initial, _) in enumerate(output_items) if initial is not None and is_generator(initial)}
+    step_outputs = [_as_step_output(v, i, i in generator_at) for i, v in enumerate(raw_outputs)]
     if output_items and len(output_items) != len(step_outputs):
         raise SpecValueError(
             "SCAN-ARGS-3",
@@ -233,6 +264,10 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         )
     if not output_items:
         recurrent_inner = [None] * len(step_outputs)
+    # SCAN-RNG-1: generator states are untraced states, carried like shared states
+    generator_states = [(i, recurrent_inner[i], step_outputs[i]) for i in sorted(generator_at)]
+    step_outputs = [v for i, v in enumerate(step_outputs) if i not in generator_at]
+    recurrent_inner = [r for i, r in enumerate(recurrent_inner) if i not in generator_at]
 
     # SCAN-BODY-2: shared variables with updates become loop state
     updates: list[tuple[SharedVariable, TensorVariable]] = []
@@ -243,7 +278,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
             value = as_tensor_variable(value, dtype=target.type.dtype)
         updates.append((target, value))
     condition = None if stop is None else stop.condition
-    visible = step_outputs + [v for _, v in updates] + ([condition] if condition is not None else [])
+    visible = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
     updates.extend(_absorb_default_updates(visible, updates))
 
     # SCAN-BODY-3: free variables and shared variables become non-sequences
@@ -251,7 +286,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     # implicitly it becomes an outer input, so gradients reach it (GRAD-SCAN-5)
     placeholders = {id(v) for v in args if not isinstance(v, SharedVariable | Constant)}
     updated = {id(t) for t, _ in updates}
-    everything = step_outputs + [v for _, v in updates] + ([condition] if condition is not None else [])
+    everything = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
     implicit = [r for r in graph_inputs(everything)
                 if id(r) not in placeholders and not isinstance(r, Constant) and id(r) not in updated]
     if strict:
@@ -289,6 +324,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     n_out = len(step_outputs)
     step_outputs = rebuilt[:n_out]
     state_updates = rebuilt[n_out:n_out + len(states)]
+    generator_steps = rebuilt[n_out + len(states):n_out + len(states) + len(generator_states)]
     condition = rebuilt[-1] if condition is not None else None
 
     outputs_spec = []
@@ -305,6 +341,8 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     for (target, inner, _), value in zip(states, state_updates, strict=True):
         check_update_type(target, value)
         shared_states.append(SharedState(target, inner, value))
+    for (i, (initial, _, (inner,), _), _), value in zip(generator_states, generator_steps, strict=True):
+        shared_states.append(SharedState(initial, inner, value, output=i))  # SCAN-RNG-1
 
     spec = ScanSpec(
         sequences=tuple(s for _, s in sequences_spec),
@@ -315,7 +353,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         go_backwards=bool(go_backwards),
         truncate_gradient=truncate_gradient,
         name=name,  # SCAN-OPTS-1: name, mode, profile, allow_gc are stored, never used by the semantics
-        mode=mode,
+        mode=_loop_mode(mode),  # FN-ARGS-2: PyTensor's names and Mode objects map to ours
         profile=bool(profile),
         allow_gc=config.scan__allow_gc if allow_gc is None else bool(allow_gc),
         n_steps_given=steps is not None,
@@ -323,8 +361,12 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     op = ScanOp(spec)
     outer_inputs = ([steps] if steps is not None else []) + [v for v, _ in sequences_spec] + initials + [s.variable for s in shared_states] + outer_non_sequences
     node = op.make_node(*outer_inputs)
-    traces = node.outputs[:len(outputs_spec)]
-    update_map = {s.variable: v for s, v in zip(shared_states, node.outputs[len(outputs_spec):], strict=True)}
+    traces = list(node.outputs[:len(outputs_spec)])
+    finals = node.outputs[len(outputs_spec):]
+    update_map = {s.variable: v for s, v in zip(shared_states, finals, strict=True) if s.output is None}
+    for s, final in zip(shared_states, finals, strict=True):
+        if s.output is not None:
+            traces.insert(s.output, final)  # SCAN-RNG-1: the final generator, in its outputs_info place
     if not traces:  # SCAN-RESULT-1
         outputs: Any = None
     elif len(traces) == 1 and not return_list:
@@ -398,3 +440,10 @@ def check_update_type(target: SharedVariable, value: Variable) -> None:
             f"the update of shared variable {target} must have its type {target.type}, got "
             f"{value} of type {value.type}",
         )
+
+
+def _loop_mode(mode: Any) -> Any:
+    """The loop's own mode, None, "python", "c" or "check" (FN-ARGS-2, KERN-MODE-1)."""
+    from reference.compile.mode import reference_mode
+
+    return reference_mode(mode)

@@ -39,7 +39,7 @@ class ScanOp(Op):
         self.mode = mode
         self.order = toposort(spec.inner_outputs)
         #: the order with each node's run prepared once, for the Python path
-        self.schedule = Schedule(self.order)
+        self.schedule = Schedule(self.order, outputs=spec.inner_outputs)  # GRAPH-EVAL-5
         #: the inner graph's constants, bound once per loop (they never change)
         self.constants = {v: v.data for node in self.order for v in node.inputs if isinstance(v, Constant)}
         self.profile_stats: dict[str, Any] = {"calls": 0, "steps": 0, "seconds": 0.0}

@@ -6,7 +6,8 @@ Vocabulary (glossary: PyTensor's names in brackets):
 * a *sequence* is read one row per step, at integer *taps* relative to ``t``;
 * a *recurrent output* [sit-sot, mit-sot] feeds back: the step reads it at negative taps;
 * a *mapped output* [nit-sot] does not feed back;
-* a *shared state* [untraced sit-sot] is a shared variable the step updates;
+* a *shared state* [untraced sit-sot] is a shared variable the step updates, or a random
+  generator given in ``outputs_info`` (SCAN-RNG-1): only its final value is returned;
 * *non-sequences* are read unchanged at every step.
 
 Each inner input is a placeholder variable whose name says what it holds
@@ -65,11 +66,17 @@ class MappedOutput:
 @dataclass(frozen=True, eq=False)
 class SharedState:
     """Shared variable ``variable``, read at each step through ``inner`` and replaced by
-    ``update`` (SCAN-UPD-1)."""
+    ``update`` (SCAN-UPD-1).
+
+    ``output`` is ``None`` for a shared variable updated by fn's updates.  For a random
+    generator given as ``outputs_info[output]`` (SCAN-RNG-1), ``variable`` is its initial
+    value (shared or symbolic) and the final value is the loop's output ``output``.
+    """
 
     variable: Variable
     inner: Variable
     update: Variable
+    output: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -62,21 +62,26 @@ def plan_storage(outputs: list[Variable]) -> tuple[list[Variable], list[StorageE
             continue
         spec = node.op.spec
         keep: list[int | None] = []
+        # entries name outputs by their place in scan's result, generator states included
+        untraced = {s.output for s in spec.shared_states if s.output is not None}
+        places = [p for p in range(len(spec.outputs) + len(untraced)) if p not in untraced]
+        for p in sorted(untraced):  # SCAN-RNG-1: one value, never a history
+            plan.append(StorageEntry(spec.name, p, 1, "an untraced generator state: its final value only"))
         for o, trace in enumerate(node.outputs[:len(spec.outputs)]):
             readers = clients.get(id(trace), [])
             needs = [rows_read(reader) for reader in readers]
             if id(trace) in returned:
                 keep.append(None)
-                plan.append(StorageEntry(spec.name, o, None, "the output itself is returned"))
+                plan.append(StorageEntry(spec.name, places[o], None, "the output itself is returned"))
             elif not readers:
                 keep.append(0)
-                plan.append(StorageEntry(spec.name, o, 0, "no reader"))
+                plan.append(StorageEntry(spec.name, places[o], 0, "no reader"))
             elif None in needs:
                 keep.append(None)
-                plan.append(StorageEntry(spec.name, o, None, "a reader may read any row"))
+                plan.append(StorageEntry(spec.name, places[o], None, "a reader may read any row"))
             else:
                 keep.append(max(needs))  # type: ignore[type-var]
-                plan.append(StorageEntry(spec.name, o, max(needs), "readers read only final rows"))  # type: ignore[type-var]
+                plan.append(StorageEntry(spec.name, places[o], max(needs), "readers read only final rows"))  # type: ignore[type-var]
         if any(k is not None for k in keep):
             rebuilt = node.op.with_keep(keep).make_node(*node.inputs)
             for old, new in zip(node.outputs, rebuilt.outputs, strict=True):

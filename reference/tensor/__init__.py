@@ -1,7 +1,9 @@
 """The tensor namespace users import as ``pt`` (``import reference.tensor as pt``)."""
 
+from numpy import e, euler_gamma, inf, nan, newaxis, pi  # noqa: F401 - PyTensor's module constants
+
 from reference.graph.type import TensorType
-from reference.tensor import subtensor
+from reference.tensor import special, subtensor
 from reference.tensor.basic import *  # noqa: F403
 from reference.tensor.basic import (
     alloc,
@@ -26,11 +28,21 @@ from reference.tensor.basic import (
     zeros_like,
 )
 from reference.tensor.blas import dot, matmul, outer, tensordot
+from reference.tensor.extra_ops import *  # noqa: F403
 from reference.tensor.math import (
     abs,
     absolute,
     add,
+    allclose,
     and_,
+    angle,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
     bitwise_and,
     bitwise_not,
     bitwise_or,
@@ -38,27 +50,52 @@ from reference.tensor.math import (
     cast,
     ceil,
     clip,
+    conj,
+    conjugate,
     cos,
+    cosh,
+    deg2rad,
+    digamma,
     divide,
     eq,
+    equal,
     erf,
+    erfc,
+    erfcinv,
+    erfcx,
+    erfinv,
     exp,
+    exp2,
     expit,
     expm1,
     floor,
     floor_div,
+    gamma,
+    gammaln,
     ge,
     greater,
     greater_equal,
     gt,
     identity,
+    imag,
     int_div,
     invert,
+    iround,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
     le,
     less,
     less_equal,
     log,
+    log1mexp,
     log1p,
+    log1pexp,
+    log2,
+    log10,
+    logaddexp,
+    logsumexp,
     lt,
     maximum,
     minimum,
@@ -68,17 +105,25 @@ from reference.tensor.math import (
     neg,
     negative,
     neq,
+    not_equal,
     or_,
+    polygamma,
     pow,
     power,
+    psi,
+    rad2deg,
+    real,
     reciprocal,
     round,
     round_half_away_from_zero,
     round_half_to_even,
+    sgn,
     sigmoid,
     sign,
     sin,
+    sinh,
     softplus,
+    sqr,
     sqrt,
     square,
     sub,
@@ -86,7 +131,9 @@ from reference.tensor.math import (
     switch,
     tan,
     tanh,
+    tri_gamma,
     true_div,
+    trunc,
     where,
     xor,
 )
@@ -96,6 +143,7 @@ from reference.tensor.reduction import (
     argmax,
     argmin,
     max,
+    max_and_argmax,
     mean,
     min,
     prod,
@@ -139,6 +187,20 @@ def grad(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
     from reference.grad import grad as grad_
 
     return grad_(*args, **kwargs)
+
+
+def jacobian(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    """``pytensor.tensor.jacobian``: the same function as :func:`reference.gradient.jacobian`."""
+    from reference.jacobian import jacobian as jacobian_
+
+    return jacobian_(*args, **kwargs)
+
+
+def hessian(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    """``pytensor.tensor.hessian``: the same function as :func:`reference.gradient.hessian`."""
+    from reference.jacobian import hessian as hessian_
+
+    return hessian_(*args, **kwargs)
 
 
 def __getattr__(name: str):  # noqa: ANN202

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from reference.config import config
-from reference.errors import SpecTypeError, SpecValueError
+from reference.errors import SpecAxisError, SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
 from reference.graph.type import DISCRETE_DTYPES, INT_DTYPES, TensorType, check_dtype, upcast
 from reference.tensor.shape import constant_value, expand_dims
@@ -48,10 +48,16 @@ matrix = _maker(2, None)
 tensor3 = _maker(3, None)
 tensor4 = _maker(4, None)
 tensor5 = _maker(5, None)
+tensor6 = _maker(6, None)
+tensor7 = _maker(7, None)
 _PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32",
              "d": "float64", "c": "complex64", "z": "complex128"}
+#: The constructor names by ndim (TYPE-SHAPE-1).
+_KINDS = ("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5", "tensor6", "tensor7")
+for _kind in _KINDS:
+    globals()[_kind].__name__ = globals()[_kind].__qualname__ = _kind
 for _prefix, _dtype in _PREFIXES.items():
-    for _n, _kind in enumerate(("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5")):
+    for _n, _kind in enumerate(_KINDS):
         globals()[_prefix + _kind] = _maker(_n, _dtype)
         globals()[_prefix + _kind].__name__ = _prefix + _kind
 
@@ -106,6 +112,50 @@ def _typed_row_col(name_: str, kind: str, dtype: str):  # noqa: ANN202
 for _prefix, _dtype in _PREFIXES.items():
     for _kind in ("row", "col"):
         globals()[_prefix + _kind] = _typed_row_col(_prefix + _kind, _kind, _dtype)
+
+
+def _plural(name_: str, single: Any):  # noqa: ANN202
+    """The plural form of the constructor ``single``: several inputs at once (TYPE-SHAPE-3)."""
+
+    def make(*names: Any) -> Any:
+        if names and isinstance(names[0], int):  # TYPE-SHAPE-3 step 1: a count
+            return [single() for _ in range(names[0])]
+        if len(names) == 1:  # TYPE-SHAPE-3 step 2: one argument holds the names
+            (given,) = names
+            if not isinstance(given, str | list | tuple):
+                raise SpecTypeError(
+                    "TYPE-SHAPE-3", f"{name_}: names must be a count or names (str), got {given!r}"
+                )
+            if isinstance(given, list | tuple) and len(given) == 1:
+                raise SpecTypeError(
+                    "TYPE-SHAPE-3",
+                    f"{name_}: names[0] must be a string, got the {type(given).__name__} {given!r}; "
+                    f"pass the name itself ({name_}({given[0]!r}))",
+                )
+            names = tuple(given)
+        for i, n in enumerate(names):
+            if n is not None and not isinstance(n, str):
+                raise SpecTypeError("TYPE-SHAPE-3", f"{name_}: names[{i}] must be a string, got {n!r}")
+        if len(names) == 1:  # TYPE-SHAPE-3 step 3: one name, one variable
+            return single(names[0])
+        return [single(n) for n in names]
+
+    make.__name__ = make.__qualname__ = name_
+    make.__doc__ = (
+        f"Several ``{single.__name__}`` inputs: ``{name_}(n)`` makes ``n`` unnamed ones, "
+        f"``{name_}('a', 'b')`` one per name (TYPE-SHAPE-3)."
+    )
+    return make
+
+
+#: The plural constructors PyTensor has: ``scalars``, ..., ``tensor7s``, ``rows``, ``cols``,
+#: and their ``d``, ``f``, ``i``, ``l`` forms (TYPE-SHAPE-3).
+_PLURALS = {"scalar": "scalars", "vector": "vectors", "matrix": "matrices", "tensor3": "tensor3s",
+            "tensor4": "tensor4s", "tensor5": "tensor5s", "tensor6": "tensor6s", "tensor7": "tensor7s",
+            "row": "rows", "col": "cols"}
+for _prefix in ("", "d", "f", "i", "l"):
+    for _kind, _plural_kind in _PLURALS.items():
+        globals()[_prefix + _plural_kind] = _plural(_prefix + _plural_kind, globals()[_prefix + _kind])
 
 
 # -- vectors from scalars ---------------------------------------------------------------
@@ -431,7 +481,7 @@ class Join(Op):
         if ndim == 0 or any(p.ndim != ndim for p in parts):
             raise SpecTypeError("OP-JOIN-1", f"concatenate: tensors must have the same ndim >= 1, got {[str(p.type) for p in parts]}")
         if not -ndim <= self.axis < ndim:
-            raise SpecValueError("OP-JOIN-1", f"concatenate: axis {self.axis} out of range for {ndim} axes")
+            raise SpecAxisError("OP-JOIN-1", f"concatenate: axis {self.axis} out of range for {ndim} axes")
         axis = self.axis % ndim
         static: list[int | None] = []
         for i in range(ndim):
@@ -493,7 +543,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> TensorVariable:
     if all(p.ndim == 0 for p in parts):
         dtype = upcast(*(p.dtype for p in parts))
         if axis not in (0, -1):
-            raise SpecValueError("OP-JOIN-2", f"stack: axis {axis} out of range for scalars")
+            raise SpecAxisError("OP-JOIN-2", f"stack: axis {axis} out of range for scalars")
         return make_vector(parts, dtype=dtype)
     return Join(int(axis))(*(expand_dims(p, axis) for p in parts))
 
@@ -514,7 +564,7 @@ class CumOp(Op):
             out = TensorType(x.dtype, (n,))
         else:
             if not -x.ndim <= self.axis < x.ndim:
-                raise SpecValueError("OP-CUMSUM-1", f"cumsum: axis {self.axis} out of range for {x.type}")
+                raise SpecAxisError("OP-CUMSUM-1", f"cumsum: axis {self.axis} out of range for {x.type}")
             out = x.type
         return Apply(self, [x], [TensorType(out.dtype, out.shape)])
 
@@ -526,20 +576,54 @@ class CumOp(Op):
         return [(int(np.prod(shapes[0])),) if self.axis is None else shapes[0]]
 
     def pullback(self, node: Apply, output_grads: list) -> list:
-        """cumsum: the reversed cumulative sum of the cotangent (GRAD-OP-3); cumprod has no
-        rule here and raises."""
-        from reference.errors import SpecValueError
+        """cumsum: the reversed cumulative sum of the cotangent; cumprod: :class:`CumprodGrad`,
+        exact where ``x`` has zeros (GRAD-OP-3)."""
         from reference.tensor.shape import reshape, shape
 
         x, gz = node.inputs[0], output_grads[0]
         if x.dtype in DISCRETE_DTYPES:
             return [None]
-        if self.mode != "add":
-            raise SpecValueError("GRAD-OP-3", "the gradient of cumprod is not defined in reference; write the product with scan")
+        if self.mode != "add":  # GRAD-OP-3: no division, so zeros in x are exact
+            if self.axis is None:
+                return [reshape(CumprodGrad(0)(reshape(x, (-1,), ndim=1), gz), shape(x), ndim=x.ndim)]
+            return [CumprodGrad(self.axis % x.ndim)(x, gz)]
         axis = -1 if self.axis is None else self.axis
         reverse = tuple([slice(None)] * (axis % gz.ndim) + [slice(None, None, -1)])
         g = CumOp(axis, "add")(gz[reverse])[reverse]
         return [reshape(g, shape(x), ndim=x.ndim) if self.axis is None else g]
+
+
+class CumprodGrad(Op):
+    """The pullback of ``cumprod`` along ``axis`` (GRAD-OP-3), computed without dividing:
+    ``grad_i = prefix_i * s_i`` with ``prefix_i = prod(x[:i])`` and ``s_i = g_i + x[i+1] *
+    s_{i+1}`` (so ``s_i = sum_{j>=i} g_j * prod(x[i+1:j+1])``)."""
+
+    __props__ = ("axis",)
+
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def make_node(self, x: Any, g: Any) -> Apply:
+        x, g = as_tensor_variable(x), as_tensor_variable(g)
+        return Apply(self, [x, g], [TensorType(x.dtype, x.type.shape)])
+
+    def perform(self, node: Apply, x: np.ndarray, g: np.ndarray) -> np.ndarray:
+        xs, gs = np.moveaxis(x, self.axis, -1), np.moveaxis(g.astype(x.dtype, copy=False), self.axis, -1)
+        prefix = np.ones_like(xs)
+        prefix[..., 1:] = np.cumprod(xs[..., :-1], axis=-1)
+        out = np.empty_like(xs)
+        s = np.zeros(xs.shape[:-1], dtype=xs.dtype)
+        for i in range(xs.shape[-1] - 1, -1, -1):
+            s = gs[..., i] + (xs[..., i + 1] * s if i + 1 < xs.shape[-1] else 0)
+            out[..., i] = prefix[..., i] * s
+        return np.moveaxis(out, -1, self.axis)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [shapes[0]]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Not defined: the second derivative of cumprod raises (GRAD-OP-3)."""
+        raise SpecValueError("GRAD-OP-3", "the second derivative of cumprod is not defined in reference")
 
 
 def cumsum(x: Any, axis: int | None = None) -> TensorVariable:
@@ -552,8 +636,8 @@ def cumprod(x: Any, axis: int | None = None) -> TensorVariable:
     return CumOp(axis, "mul")(x)
 
 
-#: The input constructors: scalar, vector, ..., row, col and their dtype-prefixed forms.
-__all__ = ["scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5", "row", "col"] + [
-    prefix + kind for prefix in _PREFIXES
-    for kind in ("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5", "row", "col")
-]
+#: The input constructors: scalar, vector, ..., tensor7, row, col, their dtype-prefixed
+#: forms and the plural forms (TYPE-SHAPE-1, TYPE-SHAPE-3).
+__all__ = [*_KINDS, "row", "col"] + [
+    prefix + kind for prefix in _PREFIXES for kind in (*_KINDS, "row", "col")
+] + [prefix + plural for prefix in ("", "d", "f", "i", "l") for plural in _PLURALS.values()]

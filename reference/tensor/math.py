@@ -406,6 +406,379 @@ class RoundHalfAwayFromZero(FloatOnlyUnary):
         return np.where(x > 0, np.floor(np.add(x, 0.5)), np.ceil(np.subtract(x, 0.5)))
 
 
+# -- more float unary rules (inverse trigonometric, hyperbolic, logarithms in other bases) -
+class FloatUnaryReal(FloatUnary):
+    """Base of float unary rules PyTensor defines on real inputs only: a complex input is
+    refused when the node is built (``rule`` names the rule)."""
+
+    rule = "TYPE-UPCAST-2"
+
+    def output_dtype(self, *dtypes: str) -> str:
+        if dtypes[0] in COMPLEX_DTYPES:
+            raise SpecTypeError(self.rule, f"{self} is not defined on complex inputs, got {dtypes[0]}")
+        return upgrade_to_float(dtypes[0])
+
+
+def _one_minus_square(x: Any) -> Any:
+    return sub(1, mul(x, x))
+
+
+class ArcSin(FloatUnary):
+    """Inverse sine (OP-ARCTRIG-1); gradient ``gz / sqrt(1 - x*x)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(gz, sqrt(_one_minus_square(inputs[0])))]
+
+    ufunc = np.arcsin
+
+
+class ArcCos(FloatUnary):
+    """Inverse cosine (OP-ARCTRIG-1); gradient ``-gz / sqrt(1 - x*x)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [neg(true_div(gz, sqrt(_one_minus_square(inputs[0]))))]
+
+    ufunc = np.arccos
+
+
+class ArcTan(FloatUnary):
+    """Inverse tangent (OP-ARCTRIG-1); gradient ``gz / (1 + x*x)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [true_div(gz, add(1, mul(x, x)))]
+
+    ufunc = np.arctan
+
+
+class ArcTan2(ScalarOp):
+    """``arctan2(y, x)``: the angle of the point ``(x, y)`` (OP-ARCTAN2-1).  dtype:
+    ``upgrade_to_float`` of the upcast of the inputs, which are cast to it first."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        y, x = inputs
+        r2 = add(mul(x, x), mul(y, y))
+        return [true_div(mul(gz, x), r2), neg(true_div(mul(gz, y), r2))]
+
+    def output_dtype(self, *dtypes: str) -> str:
+        dtype = upgrade_to_float(upcast(*dtypes))
+        if dtype in COMPLEX_DTYPES:  # numpy's arctan2 has no complex loop
+            raise SpecTypeError("OP-ARCTAN2-1", f"{self} is not defined on complex inputs")
+        return dtype
+
+    def impl(self, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        dtype = upgrade_to_float(upcast(y.dtype.name, x.dtype.name))
+        return np.arctan2(y.astype(dtype, copy=False), x.astype(dtype, copy=False))
+
+
+class Sinh(FloatUnary):
+    """Hyperbolic sine (OP-HYPERBOLIC-1); gradient ``gz * cosh(x)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, cosh(inputs[0]))]
+
+    ufunc = np.sinh
+
+
+class Cosh(FloatUnary):
+    """Hyperbolic cosine (OP-HYPERBOLIC-1); gradient ``gz * sinh(x)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, sinh(inputs[0]))]
+
+    ufunc = np.cosh
+
+
+class ArcSinh(FloatUnary):
+    """Inverse hyperbolic sine (OP-HYPERBOLIC-1); gradient ``gz / sqrt(x*x + 1)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [true_div(gz, sqrt(add(mul(x, x), 1)))]
+
+    ufunc = np.arcsinh
+
+
+class ArcCosh(FloatUnary):
+    """Inverse hyperbolic cosine (OP-HYPERBOLIC-1); gradient ``gz / sqrt(x*x - 1)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [true_div(gz, sqrt(sub(mul(x, x), 1)))]
+
+    ufunc = np.arccosh
+
+
+class ArcTanh(FloatUnary):
+    """Inverse hyperbolic tangent (OP-HYPERBOLIC-1); gradient ``gz / (1 - x*x)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(gz, _one_minus_square(inputs[0]))]
+
+    ufunc = np.arctanh
+
+
+class Log2(FloatUnary):
+    """Base-2 logarithm (OP-LOG2-1); gradient ``gz / (x * log(2))``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(gz, mul(inputs[0], float(np.log(2.0))))]
+
+    ufunc = np.log2
+
+
+class Log10(FloatUnary):
+    """Base-10 logarithm (OP-LOG2-1); gradient ``gz / (x * log(10))``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [true_div(gz, mul(inputs[0], float(np.log(10.0))))]
+
+    ufunc = np.log10
+
+
+class Exp2(FloatUnary):
+    """``2 ** x`` (OP-LOG2-1); gradient ``gz * z * log(2)``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(mul(gz, output), float(np.log(2.0)))]
+
+    ufunc = np.exp2
+
+
+class Trunc(FloatUnaryReal):
+    """The integer part of ``x`` (toward zero), as a float (OP-TRUNC-1); zero gradient."""
+
+    rule = "OP-TRUNC-1"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [zeros_like_float(inputs[0])]
+
+    ufunc = np.trunc
+
+
+# -- scipy.special functions: computed in the float dtype of the input (TYPE-UPCAST-2) ----
+class ScipyUnary(FloatUnaryReal):
+    """Base of the rules computed by one ``scipy.special`` ufunc (named by ``special``) on
+    the input cast to the output dtype."""
+
+    special = ""
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        import scipy.special
+
+        return getattr(scipy.special, self.special)(x.astype(upgrade_to_float(x.dtype.name), copy=False))
+
+
+_TWO_OVER_SQRT_PI = float(2.0 / np.sqrt(np.pi))
+_SQRT_PI_OVER_TWO = float(np.sqrt(np.pi) / 2.0)
+
+
+class Erfc(ScipyUnary):
+    """The complementary error function ``1 - erf(x)`` (OP-ERFC-1), by
+    ``scipy.special.erfc``; gradient ``-gz * 2/sqrt(pi) * exp(-x*x)``."""
+
+    rule, special = "OP-ERFC-1", "erfc"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [neg(mul(mul(gz, _TWO_OVER_SQRT_PI), exp(neg(mul(x, x)))))]
+
+
+class Erfcx(ScipyUnary):
+    """The scaled complementary error function ``exp(x*x) * erfc(x)`` (OP-ERFC-1), by
+    ``scipy.special.erfcx``; gradient ``gz * (2*x*z - 2/sqrt(pi))``."""
+
+    rule, special = "OP-ERFC-1", "erfcx"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, sub(mul(mul(2, inputs[0]), output), _TWO_OVER_SQRT_PI))]
+
+
+class Erfinv(ScipyUnary):
+    """The inverse of ``erf`` on ``[-1, 1]`` (OP-ERFC-1), by ``scipy.special.erfinv``;
+    gradient ``gz * sqrt(pi)/2 * exp(z*z)``."""
+
+    rule, special = "OP-ERFC-1", "erfinv"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(mul(gz, _SQRT_PI_OVER_TWO), exp(mul(output, output)))]
+
+
+class Erfcinv(ScipyUnary):
+    """The inverse of ``erfc`` on ``[0, 2]`` (OP-ERFC-1), by ``scipy.special.erfcinv``;
+    gradient ``-gz * sqrt(pi)/2 * exp(z*z)``."""
+
+    rule, special = "OP-ERFC-1", "erfcinv"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [neg(mul(mul(gz, _SQRT_PI_OVER_TWO), exp(mul(output, output))))]
+
+
+class Gamma(ScipyUnary):
+    """The gamma function (OP-GAMMA-1), by ``scipy.special.gamma``; gradient
+    ``gz * z * psi(x)``.  Complex inputs keep their dtype, as in PyTensor."""
+
+    special = "gamma"
+    output_dtype = FloatUnary.output_dtype
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(mul(gz, output), psi(inputs[0]))]
+
+
+class GammaLn(ScipyUnary):
+    """``log(abs(gamma(x)))`` (OP-GAMMA-1), by ``scipy.special.gammaln``; gradient
+    ``gz * psi(x)``.  A complex dtype is accepted when built, as in PyTensor (scipy then
+    refuses it when run)."""
+
+    special = "gammaln"
+    output_dtype = FloatUnary.output_dtype
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, psi(inputs[0]))]
+
+
+class Psi(ScipyUnary):
+    """The digamma function, the derivative of ``gammaln`` (OP-GAMMA-1), by
+    ``scipy.special.psi``; gradient ``gz * tri_gamma(x)``."""
+
+    special = "psi"
+    output_dtype = FloatUnary.output_dtype
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, tri_gamma(inputs[0]))]
+
+
+class TriGamma(FloatUnaryReal):
+    """The trigamma function, the derivative of ``psi`` (OP-GAMMA-1):
+    ``scipy.special.polygamma(1, x)`` of ``x`` cast to the output dtype (scipy computes it
+    in float64; the result is converted to the output dtype); gradient
+    ``gz * polygamma(2, x)``."""
+
+    rule = "OP-GAMMA-1"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, polygamma(2, inputs[0]))]
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        from scipy.special import polygamma as scipy_polygamma
+
+        return scipy_polygamma(1, x.astype(upgrade_to_float(x.dtype.name), copy=False))
+
+
+class PolyGamma(ScalarOp):
+    """``polygamma(n, x)``, the ``n``-th derivative of ``psi`` (OP-GAMMA-1): ``n`` must be
+    of an integer (or bool) dtype; dtype ``upgrade_to_float`` of ``x``'s, complex refused;
+    computed by ``scipy.special.polygamma`` on ``x`` cast to that dtype.  Gradient: none for
+    ``n``, ``gz * polygamma(n + 1, x)`` for ``x``."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        n, x = inputs
+        return [None, mul(gz, polygamma(add(n, 1), x))]
+
+    def output_dtype(self, *dtypes: str) -> str:
+        if dtypes[0] not in DISCRETE_DTYPES:
+            raise SpecTypeError("OP-GAMMA-1", f"polygamma: the order n must be discrete, got {dtypes[0]}")
+        if dtypes[1] in COMPLEX_DTYPES:
+            raise SpecTypeError("OP-GAMMA-1", f"polygamma is not defined on complex inputs, got {dtypes[1]}")
+        return upgrade_to_float(dtypes[1])
+
+    def impl(self, n: np.ndarray, x: np.ndarray) -> np.ndarray:
+        from scipy.special import polygamma as scipy_polygamma
+
+        return scipy_polygamma(n, x.astype(upgrade_to_float(x.dtype.name), copy=False))
+
+
+class Log1mexp(FloatUnary):
+    """``log(1 - exp(x))`` (OP-LOG1MEXP-1), piecewise as PyTensor: where ``x < log(0.5)``,
+    ``log1p(-exp(x))``, else ``log(-expm1(x))`` (``-inf`` at 0, ``nan`` above).  Gradient
+    ``-gz / expm1(-x)``, with ``-inf`` where that is infinite (at ``x == 0``).  Computed
+    in float64 and rounded to the output dtype."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        slope = true_div(-1.0, expm1(neg(inputs[0])))
+        slope = switch(isinf(slope), -np.inf, slope)
+        return [mul(gz, slope)]
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        # in float64 whatever the output dtype (then rounded by Elemwise.perform), as
+        # PyTensor's perform (Python floats) and C code (C's double functions) compute it
+        x = x.astype(np.promote_types(upgrade_to_float(x.dtype.name), "float64"), copy=False)
+        with np.errstate(all="ignore"):  # both branches are computed everywhere
+            return np.where(x < np.log(0.5), np.log1p(np.negative(np.exp(x))), np.log(np.negative(np.expm1(x))))
+
+
+# -- classification, and parts of complex numbers --------------------------------------
+class IsNan(Unary):
+    """``x`` is NaN (OP-ISNAN-1).  dtype: bool; integers and bool give False."""
+
+    ufunc = np.isnan
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return "bool"
+
+
+class IsInf(Unary):
+    """``x`` is infinite, of either sign (OP-ISNAN-1).  dtype: bool."""
+
+    ufunc = np.isinf
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return "bool"
+
+
+class IsFinite(Unary):
+    """``x`` is neither NaN nor infinite (OP-ISNAN-1).  dtype: bool; integers give True."""
+
+    ufunc = np.isfinite
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return "bool"
+
+
+_REAL_OF = {"complex64": "float32", "complex128": "float64"}
+
+
+def _complex_grad_refused(op: ScalarOp, x: Any) -> None:
+    if x.dtype in COMPLEX_DTYPES:
+        raise SpecTypeError("OP-COMPLEX-1", f"the gradient of {op} of a complex input is not defined here")
+
+
+class Real(Unary):
+    """The real part (OP-COMPLEX-1).  dtype: a complex input's real dtype, else the
+    input's (the value is a copy of ``x``)."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        _complex_grad_refused(self, inputs[0])
+        return [gz]
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return _REAL_OF.get(dtypes[0], dtypes[0])
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        return np.array(np.real(x))  # np.real of a real array is the array itself: copy
+
+
+class Imag(Unary):
+    """The imaginary part (OP-COMPLEX-1).  dtype: as :class:`Real`; zeros for a real input."""
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        _complex_grad_refused(self, inputs[0])
+        return [zeros_like_float(inputs[0])]
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return _REAL_OF.get(dtypes[0], dtypes[0])
+
+    def impl(self, x: np.ndarray) -> np.ndarray:
+        return np.array(np.imag(x))
+
+
+class Conj(Unary):
+    """The complex conjugate (OP-COMPLEX-1); only built for complex inputs (``conj`` of a
+    real input is the input itself)."""
+
+    ufunc = np.conjugate
+
+
 # -- comparisons and logic --------------------------------------------------------------
 class Compare(ScalarOp):
     def output_dtype(self, *dtypes: str) -> str:
@@ -596,6 +969,35 @@ xor = bitwise_xor = _elemwise(Xor())
 invert = bitwise_not = _elemwise(Invert())
 switch = _elemwise(Switch())
 _clip = _elemwise(Clip())
+arcsin = _elemwise(ArcSin())
+arccos = _elemwise(ArcCos())
+arctan = _elemwise(ArcTan())
+arctan2 = _elemwise(ArcTan2())
+sinh = _elemwise(Sinh())
+cosh = _elemwise(Cosh())
+arcsinh = _elemwise(ArcSinh())
+arccosh = _elemwise(ArcCosh())
+arctanh = _elemwise(ArcTanh())
+log2 = _elemwise(Log2())
+log10 = _elemwise(Log10())
+exp2 = _elemwise(Exp2())
+trunc = _elemwise(Trunc())
+erfc = _elemwise(Erfc())
+erfcx = _elemwise(Erfcx())
+erfinv = _elemwise(Erfinv())
+erfcinv = _elemwise(Erfcinv())
+gamma = _elemwise(Gamma())
+gammaln = _elemwise(GammaLn())
+psi = digamma = _elemwise(Psi())
+tri_gamma = _elemwise(TriGamma())
+polygamma = _elemwise(PolyGamma())
+log1mexp = _elemwise(Log1mexp())
+isnan = _elemwise(IsNan())
+isinf = _elemwise(IsInf())
+isfinite = _elemwise(IsFinite())
+real = _elemwise(Real())
+imag = _elemwise(Imag())
+_conj = _elemwise(Conj())
 
 divide = true_div
 multiply = mul
@@ -605,6 +1007,10 @@ absolute = abs
 power = pow
 square_root = sqrt
 expit = sigmoid
+log1pexp = softplus  # PyTensor's log1pexp is its Softplus op (OP-SOFTPLUS-1)
+equal = eq
+not_equal = neq
+sgn = sign
 
 
 def where(condition: Any, x: Any, y: Any) -> TensorVariable:
@@ -649,3 +1055,117 @@ def reciprocal(x: Any) -> TensorVariable:
     """``1 / x`` in the float dtype of ``x`` (TYPE-UPCAST-2: int8 gives float32, as PyTensor)."""
     x = as_tensor_variable(x)
     return true_div(1, cast(x, upgrade_to_float(x.dtype)))
+
+
+def sqr(x: Any) -> TensorVariable:
+    """``x * x``: the same as :func:`square`."""
+    return square(x)
+
+
+def iround(x: Any, mode: str | None = None) -> TensorVariable:
+    """``cast(round(x, mode), "int64")`` (OP-IROUND-1); ``mode=None`` rounds half to even.
+    Floats only, as :func:`round`."""
+    return cast(round(x, "half_to_even" if mode is None else mode), "int64")
+
+
+def conj(x: Any) -> TensorVariable:
+    """The complex conjugate (OP-COMPLEX-1); a real ``x`` is returned itself, as PyTensor."""
+    x = as_tensor_variable(x)
+    return _conj(x) if x.dtype in COMPLEX_DTYPES else x
+
+
+conjugate = conj
+
+
+def angle(z: Any) -> TensorVariable:
+    """The polar angle of ``z``: ``arctan2(imag(z), real(z))`` (OP-COMPLEX-1)."""
+    z = as_tensor_variable(z)
+    return arctan2(imag(z), real(z))
+
+
+def isclose(a: Any, b: Any, rtol: float = 1.0e-5, atol: float = 1.0e-8, equal_nan: bool = False) -> TensorVariable:
+    """numpy's ``isclose`` composed of elementwise ops as PyTensor composes it (OP-ISCLOSE-1):
+    ``abs(a - b) <= atol + rtol * abs(b)`` where neither is NaN or infinite, or both are
+    infinities of the same sign, or (``equal_nan``) both are NaN."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    close = le(abs(sub(a, b)), add(atol, mul(rtol, abs(b))))
+    a_nan, b_nan = isnan(a), isnan(b)
+    a_inf, b_inf = isinf(a), isinf(b)
+    finite_and_close = and_(close, invert(or_(or_(a_nan, b_nan), or_(a_inf, b_inf))))
+    same_infinity = and_(and_(a_inf, b_inf), eq(mul(a_inf, sign(a)), mul(b_inf, sign(b))))
+    result = or_(finite_and_close, same_infinity)
+    if equal_nan:
+        result = or_(result, and_(a_nan, b_nan))
+    return result
+
+
+def allclose(a: Any, b: Any, rtol: float = 1.0e-5, atol: float = 1.0e-8, equal_nan: bool = False) -> TensorVariable:
+    """``all(isclose(a, b, rtol, atol, equal_nan))`` (OP-ISCLOSE-1): a bool scalar."""
+    from reference.tensor.reduction import all as all_
+
+    return all_(isclose(a, b, rtol, atol, equal_nan))
+
+
+def _unshifted(x_max: Any) -> Any:
+    """``x_max``, with 0 where it is infinite (OP-LOGSUMEXP-1 step 2)."""
+    return switch(isinf(x_max), 0.0, x_max)
+
+
+def logaddexp(*xs: Any) -> TensorVariable:
+    """``log(exp(x1) + ... + exp(xn))`` of broadcast inputs, shifted by their maximum as
+    PyTensor composes it (OP-LOGADDEXP-1)."""
+    if not xs:
+        raise SpecTypeError("OP-LOGADDEXP-1", "logaddexp needs at least one input")
+    xs = tuple(as_tensor_variable(x) for x in xs)
+    x_max = xs[0]
+    for x in xs[1:]:
+        x_max = maximum(x_max, x)
+    x_max = _unshifted(x_max)
+    return add(log(add(*(exp(sub(x, x_max)) for x in xs))), x_max)
+
+
+def _lowest(dtype: str) -> Any:
+    """The ``initial`` of PyTensor's maximum in logsumexp: ``-inf`` converted to ``dtype``."""
+    if dtype in ("float16", "float32", "float64"):
+        return -np.inf
+    if dtype == "bool":
+        return False
+    return np.iinfo(dtype).min  # what PyTensor's max(..., initial=-inf) starts from
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:
+    """``log(sum(exp(x), axis))``, shifted by the maximum as PyTensor composes it
+    (OP-LOGSUMEXP-1); an empty reduction gives ``-inf``."""
+    from reference.tensor.basic import alloc, concatenate
+    from reference.tensor.reduction import max as max_
+    from reference.tensor.reduction import normalize_axes
+    from reference.tensor.reduction import sum as sum_
+    from reference.tensor.shape import squeeze
+
+    x = as_tensor_variable(x)
+    axes = normalize_axes(axis, x.ndim, "logsumexp")
+    if x.dtype in COMPLEX_DTYPES:
+        raise SpecTypeError("OP-LOGSUMEXP-1", "logsumexp is not defined on complex inputs here")
+    padded = x
+    for a in axes:  # step 1: max with an initial value, so an empty axis gives the lowest value
+        if padded.type.shape[a] is None or padded.type.shape[a] == 0:
+            shape = [1 if i == a else padded.shape[i] for i in range(padded.ndim)]
+            low = alloc(np.asarray(_lowest(x.dtype), dtype=x.dtype), *shape)
+            padded = concatenate([padded, low], axis=a)
+    x_max = _unshifted(max_(padded, axis=axes, keepdims=True))
+    out = add(log(sum_(exp(sub(x, x_max)), axis=axes, keepdims=True)), x_max)
+    return out if keepdims or not axes else squeeze(out, axes)
+
+
+def deg2rad(x: Any) -> TensorVariable:
+    """Degrees to radians: ``x * (pi / 180)``, the constant in the output dtype, as PyTensor
+    builds it (OP-DEGREES-1)."""
+    x = as_tensor_variable(x)
+    return mul(x, np.asarray(np.pi / 180, dtype=upgrade_to_float(x.dtype)))
+
+
+def rad2deg(x: Any) -> TensorVariable:
+    """Radians to degrees: ``x * (180 / pi)``, the constant in the output dtype, as PyTensor
+    builds it (OP-DEGREES-1)."""
+    x = as_tensor_variable(x)
+    return mul(x, np.asarray(180 / np.pi, dtype=upgrade_to_float(x.dtype)))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from reference.errors import SpecTypeError, SpecValueError
+from reference.errors import SpecAxisError, SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
 from reference.graph.type import DISCRETE_DTYPES, TensorType, check_dtype
 from reference.tensor.variable import TensorVariable, as_tensor_variable
@@ -36,7 +36,7 @@ def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
         if isinstance(a, TensorVariable):
             raise SpecTypeError("OP-REDUCE-1", f"{op}: axis must be a Python int, not {a}")
         if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise SpecValueError(
+            raise SpecAxisError(
                 "OP-REDUCE-1", f"{op}: axis {a} is out of range for a {ndim}-d input"
             )
         a = int(a) % ndim if ndim else 0
@@ -281,7 +281,7 @@ def var(input: Any, axis: Any = None, ddof: Any = 0, keepdims: bool = False, cor
         )
     x = as_tensor_variable(input)
     if x.ndim == 0 and axis is not None and (not isinstance(axis, list | tuple) or len(axis)):
-        raise SpecValueError("OP-REDUCE-7", f"var: axis {axis} is out of range for a 0-d input")
+        raise SpecAxisError("OP-REDUCE-7", f"var: axis {axis} is out of range for a 0-d input")
     axes = normalize_axes(axis, x.ndim, "var")
     centered = sub(x, mean(x, axis=axes, keepdims=True))
     squares = mul(centered, centered)
@@ -337,3 +337,8 @@ def product_of_others(x: TensorVariable, axes: tuple[int, ...]) -> TensorVariabl
     for position, axis in enumerate(kept + list(axes)):
         inverse[axis] = position
     return transpose(others, inverse)
+
+
+def max_and_argmax(a: Any, axis: Any = None, keepdims: bool = False) -> list[TensorVariable]:
+    """``[max(a, axis, keepdims), argmax(a, axis, keepdims)]``, a list (OP-MAXARG-1)."""
+    return [max(a, axis=axis, keepdims=keepdims), argmax(a, axis=axis, keepdims=keepdims)]

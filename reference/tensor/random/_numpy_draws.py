@@ -104,8 +104,33 @@ __all__ = [
     "draw_poisson",
     "draw_uniform",
     "normalize_size",
+    "draw_beta",
+    "draw_cauchy",
+    "draw_dirichlet",
+    "draw_exponential",
+    "draw_gamma",
+    "draw_geometric",
+    "draw_gumbel",
+    "draw_halfnormal",
+    "draw_hypergeometric",
+    "draw_laplace",
+    "draw_logistic",
+    "draw_lognormal",
+    "draw_multinomial",
+    "draw_multivariate_normal",
+    "draw_negative_binomial",
+    "draw_pareto",
+    "draw_permutation",
+    "draw_t",
+    "draw_triangular",
+    "draw_vonmises",
+    "draw_wald",
+    "draw_weibull",
     "output_ndim",
+    "output_shape",
     "output_static_shape",
+    "permutation_static_shape",
+    "support_static_shape",
     "resolve_dtype",
 ]
 
@@ -348,6 +373,173 @@ def draw_choice(
 
 
 # --------------------------------------------------------------------------------------
+# The functional API's other distributions (RAND-FUNC-2)
+# --------------------------------------------------------------------------------------
+def _generator_method(method: str, n_params: int) -> Callable[..., np.ndarray]:
+    """A draw that is one numpy ``Generator`` method: ``getattr(rng, method)(*params, size)``.
+
+    The parameters are padded to the output's batch rank first (step 1 of the module
+    docstring), as PyTensor's node does before ``perform`` sees them.
+    """
+
+    def draw(rng, *params, size: Size = None, dtype: str = "float64") -> np.ndarray:
+        padded = _pad_batch_dims(params, (0,) * n_params, size)
+        return _finish(getattr(rng, method)(*padded, size=size), dtype)  # RAND-FUNC-2
+
+    draw.__name__ = draw.__qualname__ = f"draw_{method}"
+    draw.__doc__ = f"``rng.{method}(*params, size)``, cast to ``dtype``."
+    return draw
+
+
+def _rvs_shape(arrays: Sequence[np.ndarray], size: Size) -> tuple[int, ...]:
+    """The shape a scipy-style draw makes: ``size``, or the broadcast of every parameter."""
+    return tuple(size) if size is not None else np.broadcast_shapes(*(a.shape for a in arrays))
+
+
+def _scipy_style(name: str, standard: Callable[..., Any], n_shape: int,
+                 check: Callable[..., Any] | None = None) -> Callable[..., np.ndarray]:
+    """A draw that PyTensor delegates to ``scipy.stats.<dist>.rvs(..., random_state=rng)``.
+
+    Its parameters are ``n_shape`` shape parameters, then ``loc`` and ``scale`` (``pareto``
+    has no ``loc``: it is 0).  scipy checks the parameters (``scale >= 0`` and the
+    distribution's own domain, ``check``), returns ``loc`` everywhere without drawing when
+    every ``scale`` is 0, and otherwise draws the standard variate ``standard(rng, *shape
+    params, shape)`` and returns ``standard * scale + loc``.  This is that computation in
+    numpy, so the numbers are the same without scipy.
+    """
+
+    def draw(rng, *params, size: Size = None, dtype: str = "float64") -> np.ndarray:
+        padded = _pad_batch_dims(params, (0,) * len(params), size)
+        shape_params = padded[:n_shape]
+        loc, scale = (padded[n_shape], padded[n_shape + 1]) if len(padded) == n_shape + 2 else (0.0, padded[n_shape])
+        valid = np.asarray(scale) >= 0
+        if check is not None:
+            valid = valid & check(*shape_params)
+        if not np.all(valid):
+            raise ValueError(f"{name}: parameters outside the distribution's domain")
+        shape = _rvs_shape([*padded, np.asarray(loc)], size)
+        if np.all(np.asarray(scale) == 0):
+            return _finish(loc * np.ones(shape, "d"), dtype)  # RAND-FUNC-3: no draw
+        values = standard(rng, *shape_params, shape)
+        return _finish(values * scale + loc, dtype)  # RAND-FUNC-3
+
+    draw.__name__ = draw.__qualname__ = f"draw_{name}"
+    draw.__doc__ = f"``{name}`` as scipy.stats draws it for PyTensor (RAND-FUNC-3)."
+    return draw
+
+
+def _cauchy_standard(rng, shape):
+    """scipy's ``cauchy``: the inverse CDF of one uniform per element."""
+    q = rng.uniform(size=shape)
+    return np.where(q < 0.5, -1.0 / np.tan(np.pi * q), 1.0 / np.tan(np.pi * (1.0 - q)))
+
+
+def _gumbel_standard(rng, shape):
+    """scipy's ``gumbel_r``: ``-log(-log(u))`` for one uniform per element."""
+    return -np.log(-np.log(rng.uniform(size=shape)))
+
+
+def _pareto_standard(rng, b, shape):
+    """scipy's ``pareto``: ``(1 - u) ** (-1 / b)`` for one uniform per element."""
+    return pow(1 - rng.uniform(size=shape), -1.0 / b)
+
+
+draw_beta = _generator_method("beta", 2)
+draw_gamma = _generator_method("gamma", 2)
+draw_exponential = _generator_method("exponential", 1)
+draw_lognormal = _generator_method("lognormal", 2)
+draw_geometric = _generator_method("geometric", 1)
+draw_hypergeometric = _generator_method("hypergeometric", 3)
+draw_laplace = _generator_method("laplace", 2)
+draw_logistic = _generator_method("logistic", 2)
+draw_vonmises = _generator_method("vonmises", 2)
+draw_weibull = _generator_method("weibull", 1)
+draw_wald = _generator_method("wald", 2)
+draw_triangular = _generator_method("triangular", 3)
+draw_negative_binomial = _generator_method("negative_binomial", 2)
+draw_t = _scipy_style("t", lambda rng, df, shape: rng.standard_t(df, size=shape), 1, lambda df: df > 0)
+draw_cauchy = _scipy_style("cauchy", _cauchy_standard, 0)
+draw_halfnormal = _scipy_style("halfnormal", lambda rng, shape: abs(rng.standard_normal(size=shape)), 0)
+draw_gumbel = _scipy_style("gumbel", _gumbel_standard, 0)
+draw_pareto = _scipy_style("pareto", _pareto_standard, 1, lambda b: b > 0)
+
+
+def draw_multivariate_normal(rng, mean, cov, *, size: Size = None, dtype: str = "float64",
+                             method: str = "cholesky") -> np.ndarray:
+    """``mean + A @ z`` for ``z = rng.normal(size=batch + (n,))`` and ``A A^T = cov``.
+
+    ``A`` is ``cholesky(cov)`` (the default), or ``U * sqrt(s)`` from ``svd(cov)`` or
+    ``V * sqrt(w)`` from ``eigh(cov)`` for ``method="svd"``/``"eigh"``.  ``batch`` is
+    ``size``, or the broadcast of ``mean``'s and ``cov``'s batch shapes.  This is
+    PyTensor's sampler, not numpy's ``Generator.multivariate_normal`` (which factors with
+    SVD and gives other numbers).
+    """
+    mean, cov = _pad_batch_dims([mean, cov], (1, 2), size)
+    batch = tuple(size) if size is not None else np.broadcast_shapes(mean.shape[:-1], cov.shape[:-2])
+    if method == "cholesky":
+        factor = np.linalg.cholesky(cov)
+    elif method == "svd":
+        factor, s, _ = np.linalg.svd(cov)
+        factor = factor * np.sqrt(s)[..., None, :]
+    else:
+        w, factor = np.linalg.eigh(cov)
+        factor = factor * np.sqrt(w)[..., None, :]
+    z = rng.normal(size=(*batch, mean.shape[-1]))
+    out = np.einsum("...ij,...j->...i", factor, z)
+    out += mean
+    return _finish(out, dtype)  # RAND-FUNC-4
+
+
+def draw_dirichlet(rng, alphas, *, size: Size = None, dtype: str = "float64") -> np.ndarray:
+    """``rng.dirichlet``: one call for a single ``alphas`` vector (with ``size``), else one
+    call per batch index, in C order, of ``alphas`` broadcast to ``size + (k,)``."""
+    (alphas,) = _pad_batch_dims([alphas], (1,), size)
+    if alphas.ndim == 1:
+        return _finish(rng.dirichlet(alphas, size=size), dtype)  # RAND-FUNC-4
+    if size is not None:
+        alphas = np.broadcast_to(alphas, tuple(size) + alphas.shape[-1:])
+    out = np.empty(alphas.shape)
+    for index in np.ndindex(alphas.shape[:-1]):
+        out[index] = rng.dirichlet(alphas[index])
+    return _finish(out, dtype)  # RAND-FUNC-4
+
+
+def draw_multinomial(rng, n, p, *, size: Size = None, dtype: str = "int64") -> np.ndarray:
+    """``rng.multinomial``: one call for a scalar ``n`` and a single ``p`` vector (with
+    ``size``), else one call per batch index, in C order, of ``n`` and ``p`` broadcast
+    together (to ``size`` when given)."""
+    n, p = _pad_batch_dims([n, p], (0, 1), size)
+    if n.ndim == 0 and p.ndim == 1:
+        return _finish(rng.multinomial(n, p, size=size), dtype)  # RAND-FUNC-4
+    batch = tuple(size) if size is not None else np.broadcast_shapes(n.shape, p.shape[:-1])
+    n = np.broadcast_to(n, batch)
+    p = np.broadcast_to(p, batch + p.shape[-1:])
+    out = np.empty(p.shape, dtype="int64")
+    for index in np.ndindex(batch):
+        out[index] = rng.multinomial(n[index], p[index])
+    return _finish(out, dtype)  # RAND-FUNC-4
+
+
+def draw_permutation(rng, x, *, size: Size = None, dtype: str | None = None) -> np.ndarray:
+    """``rng.permutation(int(x))`` for a scalar ``x``; ``rng.permutation(x)`` (along the
+    first axis) for an array.  With ``size``, one permutation per index of ``size`` of
+    ``x`` broadcast to ``size + x.shape``, in C order.  The dtype is ``x``'s."""
+    x = np.asarray(x)
+    out_dtype = dtype if dtype is not None else x.dtype.name
+    if not size:
+        return _finish(rng.permutation(x.item() if x.ndim == 0 else x), out_dtype)  # RAND-FUNC-4
+    x = np.broadcast_to(x, tuple(size) + x.shape[len(size):] if x.ndim > len(size) else tuple(size) + x.shape)
+    core = x.shape[len(size):]
+    if core == ():
+        rows = [rng.permutation(int(x[index])) for index in np.ndindex(tuple(size))]
+        return _finish(np.reshape(rows, tuple(size) + (-1,)), out_dtype)
+    out = np.empty(x.shape, dtype=x.dtype)
+    for index in np.ndindex(tuple(size)):
+        out[index] = rng.permutation(x[index])
+    return _finish(out, out_dtype)  # RAND-FUNC-4
+
+
+# --------------------------------------------------------------------------------------
 # The table
 # --------------------------------------------------------------------------------------
 REQUIRED = object()  # marks a parameter without a default in Distribution.param_defaults
@@ -357,9 +549,12 @@ class Distribution(NamedTuple):
     """One row of :data:`DISTRIBUTIONS`.
 
     ``default_dtype`` is a rule: ``"floatX"`` (the configured float type), a dtype name,
-    or ``"choice"`` (see :func:`choice_dtype`).  ``core_ndims`` gives each parameter's
-    number of trailing non-batch dimensions; it is ``None`` for choice, whose shape rule
-    is special.
+    or ``"choice"``/``"param"`` (the dtype follows a parameter: :func:`choice_dtype`,
+    ``permutation``'s ``x``).  ``core_ndims`` gives each parameter's number of trailing
+    non-batch dimensions; it is ``None`` for choice and permutation, whose shape rules are
+    special.  ``support`` names the parameter (index) whose last axis is the length of
+    each draw's one core axis (``None``: scalar draws).  ``calls`` says in words which
+    numpy ``Generator`` method the draw calls (the spec's table is made from it).
     """
 
     draw: Callable[..., np.ndarray]
@@ -369,20 +564,76 @@ class Distribution(NamedTuple):
     param_defaults: tuple[Any, ...]
     core_ndims: tuple[int, ...] | None
     options: tuple[str, ...] = ()  # keyword options besides size/dtype
+    support: tuple[int, ...] | None = None  # parameters that give the core axis's length
+    calls: str = ""
 
 
+_R = REQUIRED
+#: The one table of distributions: the functional API (``pt.random.<name>``), the
+#: ``RandomStream`` methods and the op all read it.
 DISTRIBUTIONS: dict[str, Distribution] = {
-    "binomial": Distribution(draw_binomial, 2, "int64", ("n", "p"), (REQUIRED, REQUIRED), (0, 0)),
-    "normal": Distribution(draw_normal, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0)),
-    "uniform": Distribution(draw_uniform, 2, "floatX", ("low", "high"), (0.0, 1.0), (0, 0)),
+    "binomial": Distribution(draw_binomial, 2, "int64", ("n", "p"), (_R, _R), (0, 0),
+                             calls="binomial(n, p, size)"),
+    "normal": Distribution(draw_normal, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0),
+                           calls="normal(loc, scale, size)"),
+    "uniform": Distribution(draw_uniform, 2, "floatX", ("low", "high"), (0.0, 1.0), (0, 0),
+                            calls="uniform(low, high, size)"),
     # integers(low) alone means integers(0, low): see bind_params.
-    "integers": Distribution(draw_integers, 2, "int64", ("low", "high"), (REQUIRED, None), (0, 0)),
-    "bernoulli": Distribution(draw_bernoulli, 1, "int64", ("p",), (REQUIRED,), (0,)),
-    "poisson": Distribution(draw_poisson, 1, "int64", ("lam",), (1.0,), (0,)),
-    "categorical": Distribution(draw_categorical, 1, "int64", ("p",), (REQUIRED,), (1,)),
+    "integers": Distribution(draw_integers, 2, "int64", ("low", "high"), (_R, None), (0, 0),
+                             calls="integers(low, high, size)"),
+    "bernoulli": Distribution(draw_bernoulli, 1, "int64", ("p",), (_R,), (0,),
+                              calls="binomial(1, p, shape)"),
+    "poisson": Distribution(draw_poisson, 1, "int64", ("lam",), (1.0,), (0,), calls="poisson(lam, size)"),
+    "categorical": Distribution(draw_categorical, 1, "int64", ("p",), (_R,), (1,),
+                                calls="uniform(size=shape), then searchsorted(cumsum(p), u)"),
     "choice": Distribution(
-        draw_choice, 2, "choice", ("a", "p"), (REQUIRED, None), None, ("replace",)
+        draw_choice, 2, "choice", ("a", "p"), (_R, None), None, ("replace",),
+        calls="integers or categorical (indices); choice(a, p=p, size, replace=False)",
     ),
+    "permutation": Distribution(draw_permutation, 1, "param", ("x",), (_R,), None,
+                                calls="permutation(x), one call per batch index"),
+    "beta": Distribution(draw_beta, 2, "floatX", ("alpha", "beta"), (_R, _R), (0, 0),
+                         calls="beta(alpha, beta, size)"),
+    "gamma": Distribution(draw_gamma, 2, "floatX", ("shape", "scale"), (_R, _R), (0, 0),
+                          calls="gamma(shape, scale, size)"),
+    "exponential": Distribution(draw_exponential, 1, "floatX", ("scale",), (1.0,), (0,),
+                                calls="exponential(scale, size)"),
+    "lognormal": Distribution(draw_lognormal, 2, "floatX", ("mean", "sigma"), (0.0, 1.0), (0, 0),
+                              calls="lognormal(mean, sigma, size)"),
+    "multivariate_normal": Distribution(
+        draw_multivariate_normal, 2, "floatX", ("mean", "cov"), (_R, _R), (1, 2), ("method",), (0, 1),
+        calls="normal(size=batch + (n,)), then mean + A @ z",
+    ),
+    "dirichlet": Distribution(draw_dirichlet, 1, "floatX", ("alphas",), (_R,), (1,), (), (0,),
+                              calls="dirichlet(alphas[, size]), one call per batch index"),
+    "multinomial": Distribution(draw_multinomial, 2, "int64", ("n", "p"), (_R, _R), (0, 1), (), (1,),
+                                calls="multinomial(n, p[, size]), one call per batch index"),
+    "geometric": Distribution(draw_geometric, 1, "int64", ("p",), (_R,), (0,), calls="geometric(p, size)"),
+    "hypergeometric": Distribution(draw_hypergeometric, 3, "int64", ("ngood", "nbad", "nsample"),
+                                   (_R, _R, _R), (0, 0, 0), calls="hypergeometric(ngood, nbad, nsample, size)"),
+    "laplace": Distribution(draw_laplace, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0),
+                            calls="laplace(loc, scale, size)"),
+    "logistic": Distribution(draw_logistic, 2, "floatX", ("loc", "scale"), (0, 1), (0, 0),
+                             calls="logistic(loc, scale, size)"),
+    "negative_binomial": Distribution(draw_negative_binomial, 2, "int64", ("n", "p"), (_R, _R), (0, 0),
+                                      calls="negative_binomial(n, p, size)"),
+    "t": Distribution(draw_t, 3, "floatX", ("df", "loc", "scale"), (_R, 0.0, 1.0), (0, 0, 0),
+                      calls="standard_t(df, shape) * scale + loc"),
+    "cauchy": Distribution(draw_cauchy, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0),
+                           calls="uniform(size=shape), inverse CDF, * scale + loc"),
+    "halfnormal": Distribution(draw_halfnormal, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0),
+                               calls="abs(standard_normal(shape)) * scale + loc"),
+    "vonmises": Distribution(draw_vonmises, 2, "floatX", ("mu", "kappa"), (_R, _R), (0, 0),
+                             calls="vonmises(mu, kappa, size)"),
+    "weibull": Distribution(draw_weibull, 1, "floatX", ("shape",), (_R,), (0,), calls="weibull(shape, size)"),
+    "wald": Distribution(draw_wald, 2, "floatX", ("mean", "scale"), (1.0, 1.0), (0, 0),
+                         calls="wald(mean, scale, size)"),
+    "triangular": Distribution(draw_triangular, 3, "floatX", ("left", "mode", "right"), (_R, _R, _R),
+                               (0, 0, 0), calls="triangular(left, mode, right, size)"),
+    "gumbel": Distribution(draw_gumbel, 2, "floatX", ("loc", "scale"), (_R, 1.0), (0, 0),
+                           calls="uniform(size=shape); -log(-log(u)) * scale + loc"),
+    "pareto": Distribution(draw_pareto, 2, "floatX", ("b", "scale"), (_R, 1.0), (0, 0),
+                           calls="uniform(size=shape); (1 - u) ** (-1 / b) * scale"),
 }
 
 
@@ -421,8 +672,8 @@ def resolve_dtype(name: str, requested: str | None = None, *, floatX: str = "flo
     ``binomial(..., dtype="float64")`` is refused.
     """
     rule = DISTRIBUTIONS[name].default_dtype
-    if rule == "choice":
-        raise ValueError("choice: use choice_dtype(); its dtype follows `a`")
+    if rule in ("choice", "param"):
+        raise ValueError(f"{name}: its dtype follows a parameter (choice_dtype(), permutation's x)")
     default = floatX if rule == "floatX" else rule
     if requested is None:
         return default
@@ -483,25 +734,75 @@ def output_static_shape(
     if name == "choice":
         a_shape = tuple(param_shapes[0])
         return (tuple(size) if size is not None else ()) + a_shape[1:]
-    core_ndims = DISTRIBUTIONS[name].core_ndims
+    if name == "permutation":
+        return permutation_static_shape(tuple(param_shapes[0]), size)
+    entry = DISTRIBUTIONS[name]
+    core_ndims = entry.core_ndims
+    for i, (s, core) in enumerate(zip(param_shapes, core_ndims, strict=True)):
+        if len(s) < core:
+            raise ValueError(
+                f"{name}: parameter {entry.param_names[i]} needs at least {core} dimension(s), got {len(s)}"
+            )
     batch_shapes = [
         tuple(s)[: len(s) - core] for s, core in zip(param_shapes, core_ndims, strict=True)
     ]
+    support = support_static_shape(name, param_shapes)
     if size is not None:
         for i, batch in enumerate(batch_shapes):
             if len(batch) > len(size):
                 raise ValueError(
                     f"{name}: parameter {i} has {len(batch)} batch dimensions, more than len(size) = {len(size)}"
                 )
-        return tuple(size)  # RAND-SHAPE-1: size given
-    return _broadcast_static(batch_shapes)  # RAND-SHAPE-1: no size
+        _broadcast_static([*batch_shapes, tuple(size)])  # parameters must broadcast to size
+        return tuple(size) + support  # RAND-SHAPE-1: size given
+    return _broadcast_static(batch_shapes) + support  # RAND-SHAPE-1: no size
+
+
+def support_static_shape(name: str, param_shapes: Sequence[StaticShape]) -> StaticShape:
+    """The core shape of one draw: ``()`` for scalar draws; for a vector draw, the last
+    length of the parameters in ``Distribution.support`` (the first that is known)."""
+    support = DISTRIBUTIONS[name].support
+    if not support:
+        return ()
+    lengths = {tuple(param_shapes[i])[-1] for i in support} - {None}
+    if len(lengths) > 1:
+        raise ValueError(f"{name}: the parameters' core lengths {sorted(lengths)} differ")
+    return (lengths.pop() if lengths else None,)
+
+
+def permutation_static_shape(x_shape: StaticShape, size: Sequence[int | None] | None,
+                             x_value: Any = None) -> StaticShape:
+    """``permutation(x)``: ``x``'s shape, or ``(x,)`` for a scalar ``x`` (its length known
+    when ``x`` is a constant, ``x_value``); ``size`` in front when given."""
+    core = tuple(x_shape) if x_shape else ((int(x_value),) if x_value is not None else (None,))
+    return (tuple(size) if size is not None else ()) + core
+
+
+def output_shape(name: str, params: Sequence[np.ndarray], size: Size, options: dict | None = None) -> tuple[int, ...]:
+    """The output shape for parameter values ``params`` (what ``infer_shape`` needs)."""
+    shapes = [np.shape(p) for p in params]
+    if name == "choice":
+        return (tuple(size) if size is not None else ()) + tuple(shapes[0][1:])
+    if name == "permutation":
+        x = np.asarray(params[0])
+        return permutation_static_shape(shapes[0], size, x if x.ndim == 0 else None)
+    shape = output_static_shape(name, shapes, size)
+    if None in shape:
+        batch_shapes = [s[: len(s) - c] for s, c in zip(shapes, DISTRIBUTIONS[name].core_ndims, strict=True)]
+        batch = np.broadcast_shapes(*batch_shapes) if size is None else tuple(size)
+        return tuple(batch) + tuple(shape[len(batch):])
+    return tuple(int(n) for n in shape)
 
 
 def output_ndim(name: str, param_ndims: Sequence[int], size_length: int | None = None) -> int:
     """Number of output dimensions: ``len(size)``, or else the most batch dimensions of any parameter."""
     if name == "choice":
         return (size_length or 0) + max(param_ndims[0] - 1, 0)
+    if name == "permutation":
+        return (size_length or 0) + max(param_ndims[0], 1)
+    entry = DISTRIBUTIONS[name]
+    support = 1 if entry.support else 0
     if size_length is not None:
-        return size_length
-    core_ndims = DISTRIBUTIONS[name].core_ndims
-    return max((nd - core for nd, core in zip(param_ndims, core_ndims, strict=True)), default=0)
+        return size_length + support
+    core_ndims = entry.core_ndims
+    return support + max((nd - core for nd, core in zip(param_ndims, core_ndims, strict=True)), default=0)

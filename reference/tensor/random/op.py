@@ -17,7 +17,7 @@ from reference.graph.basic import Apply, Op, Variable
 from reference.graph.shared import RandomGeneratorType
 from reference.graph.type import FLOAT_DTYPES, TensorType, check_dtype
 from reference.tensor.random import _numpy_draws as draws
-from reference.tensor.shape import as_shape_vector, constant_entries
+from reference.tensor.shape import as_shape_vector, constant_entries, constant_value
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 
@@ -41,9 +41,14 @@ class RandomVariable(Op):
         params = [as_tensor_variable(p) for p in inputs[self.has_size:]]
         size_static = constant_entries(size) if size is not None else None
         try:
-            shape = draws.output_static_shape(self.name, [p.type.shape for p in params]
-                                              if self.name != "choice" else [params[0].type.shape, None],
-                                              size_static)
+            if self.name == "choice":
+                shape = draws.output_static_shape(self.name, [params[0].type.shape, None], size_static)
+            elif self.name == "permutation":
+                x = params[0]
+                shape = draws.permutation_static_shape(
+                    x.type.shape, size_static, constant_value(x) if x.ndim == 0 else None)
+            else:
+                shape = draws.output_static_shape(self.name, [p.type.shape for p in params], size_static)
         except ValueError as error:
             raise SpecValueError("RAND-SHAPE-1", f"{self}: {error}") from None
         inputs_ = [rng] + ([size] if size is not None else []) + params
@@ -62,13 +67,14 @@ class RandomVariable(Op):
         return generator, np.asarray(value, dtype=self.dtype)
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
-        if self.has_size:
-            if values[1] is None:
-                raise LookupError("size unknown")
-            return [(), tuple(int(n) for n in values[1])]
-        if self.name == "choice":
-            return [(), tuple(shapes[1][1:])]
-        return [(), np.broadcast_shapes(*shapes[1:])]
+        if self.has_size and values[1] is None:
+            raise LookupError("size unknown")
+        size = tuple(int(n) for n in values[1]) if self.has_size else None
+        params = values[1 + self.has_size:]
+        if self.name == "permutation" and shapes[-1] == () and params[0] is None:
+            raise LookupError("the length of permutation(n) is the value of n")
+        stand_ins = [np.empty(s) if v is None else v for s, v in zip(shapes[1 + self.has_size:], params, strict=True)]
+        return [(), draws.output_shape(self.name, stand_ins, size, dict(self.options))]
 
     def pullback(self, node: Apply, output_grads: list) -> list:
         """No gradient: the result does not vary smoothly with the inputs (GRAD-OP-2)."""
@@ -84,6 +90,10 @@ def make_random_variable(name: str, rng: Variable, params: tuple, size: Any, dty
         a = param_vars[0]
         out_dtype = draws.choice_dtype(a.dtype, a.ndim, dict(options).get("replace", True),
                                        None if size is None else ())
+    elif entry.default_dtype == "param":
+        out_dtype = param_vars[0].dtype  # RAND-FUNC-4: permutation keeps x's dtype
+        if dtype is not None and check_dtype(dtype) != out_dtype:
+            raise SpecValueError("RAND-DTYPE-1", f"{name}: the output dtype is x's, {out_dtype}; it cannot be changed")
     elif dtype is None:
         out_dtype = config.floatX if entry.default_dtype == "floatX" else entry.default_dtype
     else:

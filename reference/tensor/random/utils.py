@@ -72,4 +72,35 @@ class RandomStream:
         return self._draw("choice", params, size, dtype, (("replace", bool(replace)),))
 
 
+    def _functional(self, function: Any, *args: Any, **kwargs: Any) -> TensorVariable:
+        """A draw of the functional API from a fresh generator of the stream (RAND-FUNC-5)."""
+        rng = shared(self.seed_source.next_generator(), borrow=True)
+        next_rng, value = function(*args, rng=rng, return_next_rng=True, **kwargs)
+        rng.default_update = next_rng
+        self.state_updates.append((rng, next_rng))
+        return value
+
+
+def _stream_method(name: str) -> Any:
+    from reference.tensor.random.basic import FUNCTIONAL
+
+    function = FUNCTIONAL[name]
+
+    def method(self: RandomStream, *args: Any, **kwargs: Any) -> TensorVariable:
+        return self._functional(function, *args, **kwargs)  # RAND-FUNC-5
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``pt.random.{name}`` drawn from a new generator of this stream."
+    return method
+
+
+def _add_stream_methods() -> None:
+    """The distributions of the functional API that have no method above (RAND-FUNC-5)."""
+    from reference.tensor.random.basic import FUNCTIONAL
+
+    for name in FUNCTIONAL:
+        if not hasattr(RandomStream, name):
+            setattr(RandomStream, name, _stream_method(name))
+
+
 RandomStream.__module__ = "reference.tensor.random.utils"
