@@ -410,8 +410,8 @@ def test_oracle_bridge_1__unsupported_ops_are_listed_by_name():
     out = sc(lambda a: pt.linalg.inv(pt.outer(a, a) + pt.eye(2)), sequences=M)
     det = pt.linalg.det(M)
     with pytest.raises(UnsupportedOpError) as info:
-        from_pytensor([out, det, pt.isnan(x)])
-    assert set(info.value.ops) == {"Blockwise{MatrixInverse}", "Blockwise{Det}", "Elemwise{IsNan}"}
+        from_pytensor([out, det, pt.i0(x)])
+    assert set(info.value.ops) == {"Blockwise{MatrixInverse}", "Blockwise{Det}", "Elemwise{I0}"}
     assert "ORACLE-BRIDGE-1" in str(info.value)
     assert isinstance(info.value, NotImplementedError)
 

@@ -1,6 +1,6 @@
 """``pt.special``: softmax, log_softmax, logit, and PyTensor's ``logsumexp`` and ``logaddexp``
 (the functions ``pt.logsumexp`` and ``pt.logaddexp`` are).
-Spec: spec/2-ops.rst, "Special functions" (OP-SPECIAL-*).
+Spec: spec/2-ops.rst, "Special functions" (OP-SPECIAL-1 .. OP-SPECIAL-3).
 
 Each function is a composition of the ops of chapter 2, written as the formula PyTensor's
 evaluation computes (the maximum along the axes is subtracted before ``exp``), so dtypes,
