@@ -300,13 +300,41 @@ def test_kern_fall_1__numpy_raising_error_state_falls_back():
 
 
 @pytest.mark.rule("KERN-FALL-1")
+def test_kern_fall_1__the_error_state_is_read_at_every_call():
+    """Entering, leaving and changing numpy's error state between calls of the same
+    function switches the path each time (the kernel's check is cached per state)."""
+    x = pt.dvector("x")
+    out, _ = pytensor.scan(lambda xt: xt * 2.0, sequences=x)
+    fn = pytensor.function([x], out)
+    paths = []
+    for state in [{}, {"over": "raise"}, {}, {"invalid": "call"}, {"all": "ignore"}, {"under": "raise"}]:
+        with np.errstate(**state):
+            fn(np.ones(3))
+        paths.append(loop_paths(fn)[0].path)
+    old = np.seterr(divide="raise")
+    try:
+        fn(np.ones(3))
+        paths.append(loop_paths(fn)[0].path)
+    finally:
+        np.seterr(**old)
+    fn(np.ones(3))
+    paths.append(loop_paths(fn)[0].path)
+    assert paths == ["c", "python", "c", "python", "c", "python", "python", "c"]
+
+
+@pytest.mark.rule("KERN-FALL-1")
 def test_kern_fall_1__no_cloop_environment_variable(monkeypatch):
-    monkeypatch.setenv("REFERENCE_NO_CLOOP", "1")
     x = pt.dvector("x")
     out, _ = pytensor.scan(lambda xt: xt + 1, sequences=x)
     fn = pytensor.function([x], out)
     fn(np.ones(2))
+    assert loop_paths(fn)[0].path == "c"
+    monkeypatch.setenv("REFERENCE_NO_CLOOP", "1")
+    fn(np.ones(2))
     assert loop_paths(fn)[0].path == "python"
+    monkeypatch.setenv("REFERENCE_NO_CLOOP", "0")
+    fn(np.ones(2))
+    assert loop_paths(fn)[0].path == "c"
 
 
 @pytest.mark.rule("KERN-FALL-2")

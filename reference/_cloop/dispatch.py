@@ -79,16 +79,46 @@ def decisions(op: Any) -> dict:
 
 #: numpy error-state actions the kernel cannot reproduce (it never raises or calls a handler)
 _RAISING_ERRORS = frozenset({"raise", "call"})
+_NO_CLOOP_KEY = os.environ.encodekey("REFERENCE_NO_CLOOP") if hasattr(os.environ, "encodekey") else None
+_ONE = os.environ.encodevalue("1") if hasattr(os.environ, "encodevalue") else None
+
+
+def kernel_forbidden_by_environment() -> bool:
+    """``REFERENCE_NO_CLOOP=1`` is set, read at every call (it may change at run time)."""
+    # os.environ.get encodes the key at every lookup (~0.5 us, a fortieth of a call's fixed
+    # cost); the encoded mapping behind it is read directly where CPython has one
+    data = getattr(os.environ, "_data", None)
+    if data is None:
+        return os.environ.get("REFERENCE_NO_CLOOP") == "1"
+    return data.get(_NO_CLOOP_KEY) == _ONE
+
+
+try:  # numpy >= 2 keeps the error state in a context variable: a new object for every change
+    from numpy._core._multiarray_umath import _extobj_contextvar as _ERRSTATE
+except ImportError:  # pragma: no cover - numpy 1.x
+    _ERRSTATE = None
+_errstate_seen: list = [None, False]  # (the last error-state object, whether it raises)
+
+
+def numpy_errors_raise() -> bool:
+    """numpy's error state (np.seterr, np.errstate) raises or calls a handler on a
+    floating-point error, which the kernel cannot do (KERN-FALL-1)."""
+    if _ERRSTATE is None:
+        return not _RAISING_ERRORS.isdisjoint(np.geterr().values())
+    state = _ERRSTATE.get()
+    if state is not _errstate_seen[0]:  # np.geterr() builds a dict (~0.5 us): once per state
+        _errstate_seen[:] = [state, not _RAISING_ERRORS.isdisjoint(np.geterr().values())]
+    return _errstate_seen[1]
 
 
 def compiled_for(op: Any, prep: Any) -> Any:
     """The compiled program of ``op`` for this call's signature (cached), or raise
     Unsupported (KERN-FALL-1)."""
-    if os.environ.get("REFERENCE_NO_CLOOP") == "1":
+    if kernel_forbidden_by_environment():
         raise Unsupported("REFERENCE_NO_CLOOP=1 is set")
     if not _cloop.HAVE_CLOOP:
         raise Unsupported(f"the C kernel is not built ({_cloop.CLOOP_IMPORT_ERROR})")
-    if not _RAISING_ERRORS.isdisjoint(np.geterr().values()):
+    if numpy_errors_raise():
         raise Unsupported("numpy's error state raises on floating-point errors (np.seterr); "
                           "the kernel does not report them")
     selfcheck.results()  # the import-time self-check, once per process (KERN-EXACT-3)
