@@ -118,7 +118,10 @@ class Builder:
         x = self.expr(depth - 1)
         name = self.draw(st.sampled_from(["neg", "abs", "sign", "floor", "ceil", "exp", "log", "log1p",
                                           "expm1", "sin", "cos", "tan", "tanh", "sqrt", "sigmoid", "erf",
-                                          "invert", "round", "identity"]))
+                                          "invert", "round", "identity", "arcsin", "arccos", "arctan",
+                                          "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "log2", "log10",
+                                          "exp2", "trunc", "erfc", "erfcx", "erfinv", "erfcinv", "gamma",
+                                          "gammaln", "psi"]))
         fn = {"round": pt.round}.get(name) or getattr(pt, name)
         return self.wrap(fn(x.var))
 
@@ -128,7 +131,7 @@ class Builder:
     def make_binary(self, depth: int) -> Var:
         a, b = self.pair(depth)
         name = self.draw(st.sampled_from(["add", "sub", "mul", "true_div", "int_div", "mod", "maximum",
-                                          "minimum", "pow", "and_", "or_", "xor"]))
+                                          "minimum", "pow", "and_", "or_", "xor", "arctan2"]))
         return self.wrap(getattr(pt, name)(a.var, b.var))
 
     def make_compare(self, depth: int) -> Var:
