@@ -47,6 +47,10 @@ from reference import (
 )
 from reference.compile import In, Mode, Out, get_mode  # noqa: E402  (FN-IN-1, FN-OUT-1, FN-MODE-1)
 from reference.compile import mode as _mode  # noqa: E402, F401  (reference.compile.mode)
+from reference.compile.builders import OpFromGraph  # noqa: E402  (GRAPH-OFG-1)
+from reference.grad import Lop, Rop, pullback, pushforward  # noqa: E402  (GRAD-LOP-1, GRAD-ROP-1)
 from reference.printing import dprint  # noqa: E402  (GRAPH-PRINT-3)
+
+__all__ += ["Lop", "OpFromGraph", "Rop", "pullback", "pushforward"]
 
 __all__ += ["In", "Mode", "Out", "dprint", "get_mode", "ifelse"]

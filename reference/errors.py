@@ -49,3 +49,8 @@ class UnusedInputError(SpecValueError):
 
 class SpecNotImplementedError(SpecError, NotImplementedError):
     """An option PyTensor has that ``reference`` does not implement (the rule says so)."""
+
+
+class NotScalarConstantError(SpecError):
+    """``get_scalar_constant_value``: the variable is not a scalar known when the graph is
+    built.  As PyTensor's class of the same name, it derives from ``Exception`` only."""

@@ -11,7 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reference.errors import DisconnectedInputError, SpecTypeError, SpecValueError
+from reference.errors import (
+    DisconnectedInputError,
+    SpecNotImplementedError,
+    SpecTypeError,
+    SpecValueError,
+)
 from reference.graph.basic import Variable
 from reference.graph.traversal import toposort
 from reference.graph.type import DISCRETE_DTYPES
@@ -128,3 +133,165 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     if single:
         return results[0]
     return tuple(results) if isinstance(wrt, tuple) else results
+
+
+# -- pullback and pushforward (Lop and Rop) ----------------------------------------------
+
+
+def _variables(value: Any, argument: str, rule: str, convert: bool = True) -> list[Variable]:
+    """``value`` (one variable or a list or tuple) as a list; with ``convert`` anything
+    ``as_tensor_variable`` accepts, else variables only; a TypeError names ``argument[i]``."""
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    result = []
+    for i, item in enumerate(items):
+        where = f"{argument}[{i}]" if isinstance(value, list | tuple) else argument
+        if isinstance(item, Variable):
+            result.append(item)
+            continue
+        if convert:
+            try:
+                result.append(as_tensor_variable(item))
+                continue
+            except (TypeError, ValueError) as error:
+                raise SpecTypeError(rule, f"{where} must be a variable, got {item!r}") from error
+        raise SpecTypeError(rule, f"{where} must be a variable, got {item!r}")
+    return result
+
+
+def _shaped_like(given: Any, results: list[Any]) -> Any:
+    """One result for one variable, a list for a list, a tuple for a tuple."""
+    if isinstance(given, tuple):
+        return tuple(results)
+    if isinstance(given, list):
+        return results
+    return results[0]
+
+
+def _check_vectors(variables: list[Variable], vectors: list[Variable], names: tuple[str, str],
+                   function: str, rule: str) -> None:
+    """``vectors[i]`` pairs with ``variables[i]``: as many, float, of the same ndim."""
+    if len(variables) != len(vectors):
+        raise SpecValueError(rule, f"{function}: {names[0]} has {len(variables)} entries and "
+                             f"{names[1]} has {len(vectors)}; they must have as many")
+    for i, (variable, vector) in enumerate(zip(variables, vectors, strict=True)):
+        if vector.type.dtype in DISCRETE_DTYPES:
+            raise SpecTypeError(rule, f"{function}: {names[1]}[{i}] must have a float dtype, got {vector.type}")
+        if vector.type.ndim != variable.type.ndim:
+            raise SpecValueError(rule, f"{function}: {names[1]}[{i}] ({vector.type}) must have the ndim of "
+                                 f"{names[0]}[{i}] ({variable.type})")
+
+
+def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Variable] | None = None,
+             disconnected_inputs: str = "raise", return_disconnected: str = "zero") -> Any:
+    """The vector-Jacobian product ``sum_i cotangents[i] · d f[i] / d wrt[j]`` for each
+    ``wrt[j]`` (GRAD-LOP-1): PyTensor's ``pytensor.gradient.pullback``.
+
+    ``f`` and ``cotangents`` are one variable each or lists of the same length; the result
+    is shaped like ``wrt`` (one variable, a list or a tuple).  ``consider_constant``,
+    ``disconnected_inputs`` and ``return_disconnected`` mean what they mean for ``grad``.
+    """
+    from reference.config import config
+    from reference.tensor.basic import zeros_like
+
+    f_list = _variables(f, "f", "GRAD-LOP-1")
+    cotangent_list = _variables(cotangents, "cotangents", "GRAD-LOP-1")
+    wrt_list = _variables(wrt, "wrt", "GRAD-LOP-1", convert=False)
+    _check_vectors(f_list, cotangent_list, ("f", "cotangents"), "pullback", "GRAD-LOP-1")
+    if disconnected_inputs not in ("raise", "warn", "ignore"):
+        raise SpecValueError("GRAD-LOP-1", f"disconnected_inputs must be 'raise', 'warn' or 'ignore', got {disconnected_inputs!r}")
+    if return_disconnected not in ("zero", "none", "disconnected"):
+        raise SpecValueError("GRAD-LOP-1", f"return_disconnected must be 'zero' or 'none', got {return_disconnected!r}")
+    grads = backprop(f_list, cotangent_list, wrt_list, consider_constant or ())  # GRAD-LOP-1 step 3
+    results: list[Any] = []
+    for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
+        if variable.type.dtype in DISCRETE_DTYPES:  # GRAD-API-4
+            results.append(zeros_like(variable, dtype=config.floatX))
+            continue
+        if g is None:  # GRAD-LOP-1 step 4, as GRAD-API-3
+            where = f"wrt[{i}]" if isinstance(wrt, list | tuple) else "wrt"
+            message = (f"pullback: f does not depend on {where} ({variable}); pass "
+                       "disconnected_inputs='ignore' to get "
+                       f"{'zeros' if return_disconnected == 'zero' else 'None'}")
+            if disconnected_inputs == "raise":
+                raise DisconnectedInputError("GRAD-LOP-1", message)
+            if disconnected_inputs == "warn":
+                import warnings
+
+                warnings.warn(message, stacklevel=3)
+            results.append(zeros_like(variable) if return_disconnected == "zero" else None)
+            continue
+        results.append(g)
+    return _shaped_like(wrt, results)
+
+
+def pushforward(f: Any, wrt: Any, tangents: Any, disconnected_outputs: str = "raise",
+                return_disconnected: str = "zero", use_op_pushforward: bool = False) -> Any:
+    """The Jacobian-vector product ``sum_j d f[i] / d wrt[j] · tangents[j]`` for each
+    ``f[i]`` (GRAD-ROP-1): PyTensor's ``pytensor.gradient.pushforward``.
+
+    Computed as PyTensor does by default, with two pullbacks and no forward-mode rule per
+    op: ``g = pullback(f, wrt, u)`` at placeholder cotangents ``u = zeros_like(f)`` is
+    linear in ``u``, so ``pullback(g, u, tangents)`` is the product asked for.  The result
+    is shaped like ``f``.
+    """
+    return _pushforward(f, wrt, tangents, disconnected_outputs, return_disconnected,
+                        use_op_pushforward, "use_op_pushforward", "pushforward")
+
+
+def _pushforward(f: Any, wrt: Any, tangents: Any, disconnected_outputs: str, return_disconnected: str,
+                 use_op: bool, use_op_name: str, function: str) -> Any:
+    from reference.config import config
+    from reference.tensor.basic import zeros_like
+
+    if use_op:  # GRAD-ROP-2: no op has a forward-mode rule
+        raise SpecNotImplementedError(
+            "GRAD-ROP-2",
+            f"{function}: {use_op_name}=True asks for per-op forward-mode rules, which reference does "
+            f"not have; use {use_op_name}=False (the default), which computes the same product "
+            "with two pullbacks",
+        )
+    f_list = _variables(f, "f", "GRAD-ROP-1")
+    wrt_list = _variables(wrt, "wrt", "GRAD-ROP-1", convert=False)
+    tangent_list = _variables(tangents, "tangents" if function == "pushforward" else "eval_points", "GRAD-ROP-1")
+    names = ("wrt", "tangents" if function == "pushforward" else "eval_points")
+    _check_vectors(wrt_list, tangent_list, names, function, "GRAD-ROP-1")
+    if disconnected_outputs not in ("raise", "warn", "ignore"):
+        raise SpecValueError("GRAD-ROP-1", f"disconnected_outputs must be 'raise', 'warn' or 'ignore', got {disconnected_outputs!r}")
+    if return_disconnected not in ("zero", "none", "disconnected"):
+        raise SpecValueError("GRAD-ROP-1", f"return_disconnected must be 'zero' or 'none', got {return_disconnected!r}")
+    # GRAD-ROP-1 step 3: placeholder cotangents, computed from f so that no new root appears
+    placeholders = [zeros_like(output, dtype=config.floatX) for output in f_list]
+    try:
+        wrt_cotangents = pullback(f_list, wrt_list, placeholders, disconnected_inputs=disconnected_outputs)
+    except DisconnectedInputError as error:
+        message = error.message.replace("pullback:", f"{function}:", 1).replace("disconnected_inputs=", "disconnected_outputs=")
+        raise DisconnectedInputError("GRAD-ROP-1", message) from None
+    # GRAD-ROP-1 step 4: the product is linear in the placeholders; pull the tangents back
+    results = pullback(wrt_cotangents, placeholders, tangent_list, disconnected_inputs="ignore",
+                       return_disconnected=return_disconnected)
+    return _shaped_like(f, results)
+
+
+def Lop(f: Any, wrt: Any, eval_points: Any, consider_constant: Sequence[Variable] | None = None,  # noqa: N802
+        disconnected_inputs: str = "raise", return_disconnected: str = "zero") -> Any:
+    """PyTensor's deprecated name of :func:`pullback`, with ``eval_points`` for
+    ``cotangents``; warns ``FutureWarning`` as PyTensor 3.3.7 does (GRAD-LOP-2)."""
+    import warnings
+
+    warnings.warn("Lop is deprecated, use pullback instead.", FutureWarning, stacklevel=2)
+    f_list = _variables(f, "f", "GRAD-LOP-2")
+    points = _variables(eval_points, "eval_points", "GRAD-LOP-2")
+    _check_vectors(f_list, points, ("f", "eval_points"), "Lop", "GRAD-LOP-2")
+    return pullback(f, wrt, eval_points, consider_constant=consider_constant,
+                    disconnected_inputs=disconnected_inputs, return_disconnected=return_disconnected)
+
+
+def Rop(f: Any, wrt: Any, eval_points: Any, disconnected_outputs: str = "raise",  # noqa: N802
+        return_disconnected: str = "zero", use_op_rop_implementation: bool = False) -> Any:
+    """PyTensor's deprecated name of :func:`pushforward`, with ``eval_points`` for
+    ``tangents``; warns ``FutureWarning`` as PyTensor 3.3.7 does (GRAD-ROP-2)."""
+    import warnings
+
+    warnings.warn("Rop is deprecated, use pushforward instead.", FutureWarning, stacklevel=2)
+    return _pushforward(f, wrt, eval_points, disconnected_outputs, return_disconnected,
+                        use_op_rop_implementation, "use_op_rop_implementation", "Rop")

@@ -1,13 +1,14 @@
 """PyTensor's ``pytensor.gradient`` names: ``grad``, ``jacobian``, ``hessian``,
-``hessian_vector_product``, ``verify_grad``, ``numeric_grad``, ``DisconnectedInputError``.
+``hessian_vector_product``, ``pullback``, ``pushforward``, ``Lop``, ``Rop``, ``verify_grad``,
+``numeric_grad``, ``DisconnectedInputError``.
 The rules are in :mod:`reference.grad` and :mod:`reference.jacobian` (spec chapter 4)."""
 
 from reference.errors import DisconnectedInputError
-from reference.grad import backprop, grad
+from reference.grad import Lop, Rop, backprop, grad, pullback, pushforward
 from reference.jacobian import hessian, hessian_vector_product, jacobian
 from reference.testing.gradcheck import numeric_grad, verify_grad
 
 __all__ = [
-    "DisconnectedInputError", "backprop", "grad", "hessian", "hessian_vector_product", "jacobian",
-    "numeric_grad", "verify_grad",
+    "DisconnectedInputError", "Lop", "Rop", "backprop", "grad", "hessian", "hessian_vector_product",
+    "jacobian", "numeric_grad", "pullback", "pushforward", "verify_grad",
 ]

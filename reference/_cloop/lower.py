@@ -80,7 +80,8 @@ CALLABLE = {"exp", "log", "log1p", "expm1", "sin", "cos", "tan", "tanh", "power"
 #: scipy.special ufuncs used by ScalarOps (their loops too) (KERN-OP-2)
 SCIPY_OF: dict[type, str] = {tm.Sigmoid: "expit", tm.Erf: "erf", tm.Erfc: "erfc", tm.Erfcx: "erfcx",
                              tm.Erfinv: "erfinv", tm.Erfcinv: "erfcinv", tm.Gamma: "gamma",
-                             tm.GammaLn: "gammaln", tm.Psi: "psi"}
+                             tm.GammaLn: "gammaln", tm.Psi: "psi", tm.J0: "j0", tm.J1: "j1",
+                             tm.I0: "i0", tm.I1: "i1", tm.NdtriExp: "ndtri_exp"}
 #: reduction kind -> numpy ufunc whose reduce loop the kernel calls (KERN-OP-4)
 REDUCE_UFUNC = {"sum": "add", "prod": "multiply", "max": "maximum", "min": "minimum",
                 "any": "logical_or", "all": "logical_and"}

@@ -349,7 +349,7 @@ def _ufunc_fn(name: str) -> Callable[..., Any]:
         "cosh": tm.cosh, "arcsinh": tm.arcsinh, "arccosh": tm.arccosh, "arctanh": tm.arctanh,
         "log2": tm.log2, "log10": tm.log10, "exp2": tm.exp2, "trunc": tm.trunc, "erfc": tm.erfc, "erfcx": tm.erfcx,
         "erfinv": tm.erfinv, "erfcinv": tm.erfcinv, "gamma": tm.gamma, "gammaln": tm.gammaln,
-        "psi": tm.psi,
+        "psi": tm.psi, "j0": tm.j0, "j1": tm.j1, "i0": tm.i0, "i1": tm.i1, "ndtri_exp": tm.ndtri_exp,
     }[name]
 
 
@@ -400,7 +400,8 @@ CALLS = {
     2: ["power", "floor_divide", "remainder", "arctan2"],
 }
 #: the scipy.special loops ScalarOps call (lower.SCIPY_OF), checked on first use
-SCIPY_CALLS = ("expit", "erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi")
+SCIPY_CALLS = ("expit", "erf", "erfc", "erfcx", "erfinv", "erfcinv", "gamma", "gammaln", "psi",
+               "j0", "j1", "i0", "i1", "ndtri_exp")
 
 
 def check_calls(report: Report) -> None:

@@ -3,7 +3,7 @@
 from numpy import e, euler_gamma, inf, nan, newaxis, pi  # noqa: F401 - PyTensor's module constants
 
 from reference.graph.type import TensorType
-from reference.tensor import special, subtensor
+from reference.tensor import linalg, special, subtensor
 from reference.tensor.basic import *  # noqa: F403
 from reference.tensor.basic import (
     alloc,
@@ -28,6 +28,7 @@ from reference.tensor.basic import (
     zeros_like,
 )
 from reference.tensor.blas import dot, matmul, outer, tensordot
+from reference.tensor.einsum import einsum, matvec, vecdot, vecmat
 from reference.tensor.extra_ops import *  # noqa: F403
 from reference.tensor.math import (
     abs,
@@ -43,12 +44,15 @@ from reference.tensor.math import (
     arctan,
     arctan2,
     arctanh,
+    betainc,
+    betaincinv,
     bitwise_and,
     bitwise_not,
     bitwise_or,
     bitwise_xor,
     cast,
     ceil,
+    chi2sf,
     clip,
     conj,
     conjugate,
@@ -71,11 +75,20 @@ from reference.tensor.math import (
     floor,
     floor_div,
     gamma,
+    gammainc,
+    gammaincc,
+    gammainccinv,
+    gammaincinv,
+    gammal,
     gammaln,
+    gammau,
     ge,
     greater,
     greater_equal,
     gt,
+    hyp2f1,
+    i0,
+    i1,
     identity,
     imag,
     int_div,
@@ -85,6 +98,14 @@ from reference.tensor.math import (
     isfinite,
     isinf,
     isnan,
+    iv,
+    ive,
+    j0,
+    j1,
+    jv,
+    kn,
+    kv,
+    kve,
     le,
     less,
     less_equal,
@@ -102,11 +123,13 @@ from reference.tensor.math import (
     mod,
     mul,
     multiply,
+    ndtri_exp,
     neg,
     negative,
     neq,
     not_equal,
     or_,
+    owens_t,
     polygamma,
     pow,
     power,

@@ -29,37 +29,67 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "atleast_Nd",
     "bincount",
     "broadcast_arrays",
+    "broadcast_shape",
+    "ceil_intdiv",
+    "choose",
+    "compress",
+    "cov",
     "diag",
     "diagonal",
     "diff",
+    "divmod",
     "empty",
     "empty_like",
+    "fill_diagonal",
+    "fill_diagonal_offset",
     "flatnonzero",
     "flip",
     "geomspace",
+    "get_scalar_constant_value",
+    "get_underlying_scalar_constant_value",
+    "get_vector_length",
     "horizontal_stack",
+    "interp",
+    "inverse_permutation",
+    "isneginf",
+    "isposinf",
+    "largest",
     "linspace",
     "logspace",
     "matrix_transpose",
+    "median",
     "moveaxis",
+    "nan_to_num",
     "nonzero",
+    "pad",
+    "permute_row_elements",
     "ptp",
+    "ravel_multi_index",
     "repeat",
     "roll",
     "searchsorted",
+    "smallest",
     "sort",
     "split",
     "stacklists",
     "swapaxes",
     "take",
     "take_along_axis",
+    "tensor_copy",
     "tile",
+    "trace",
     "tri",
     "tril",
+    "tril_indices",
+    "tril_indices_from",
     "triu",
-    "trace",
+    "triu_indices",
+    "triu_indices_from",
+    "unique",
+    "unravel_index",
     "vertical_stack",
 ]
 
@@ -1034,3 +1064,797 @@ def searchsorted(x: Any, v: Any, side: str = "left", sorter: Any = None) -> Tens
     if sorter is None:
         return SearchSorted(side)(x, v)
     return SearchSorted(side)(x, v, _integer_tensor(sorter, "OP-SEARCHSORTED-1", "searchsorted", "sorter", ndims=(1,)))
+
+
+# -- median, nan_to_num, isposinf, isneginf ------------------------------------------------
+def _float_dtype(dtype: str) -> str:
+    """The float dtype PyTensor gives a median of ``dtype``: floats keep theirs; booleans
+    and integers of at most 16 bits float32; wider integers float64 (OP-MEDIAN-1)."""
+    if dtype in FLOAT_DTYPES:
+        return dtype
+    return "float32" if dtype in ("bool", "int8", "uint8", "int16", "uint16") else "float64"
+
+
+def median(x: Any, axis: Any = None) -> TensorVariable:
+    """``np.median(x, axis)`` (OP-MEDIAN-1): the reduced axes moved last and merged, sorted,
+    and the middle entry (odd length) or the half-sum of the two middle entries (even
+    length) in the float dtype of :func:`_float_dtype`; ``nan`` where the slice has one."""
+    from reference.tensor.math import cast, eq, isnan, switch
+    from reference.tensor.reduction import any as any_
+
+    x = as_tensor_variable(x)
+    out_dtype = _float_dtype(x.dtype)
+    if axis is None:
+        axes = list(range(x.ndim))
+    else:
+        axes = _axes(axis, x.ndim, "OP-MEDIAN-1", "median")
+    kept = [i for i in range(x.ndim) if i not in axes]
+    moved = transpose(x, kept + axes)
+    n_static = [x.type.shape[i] for i in axes]
+    n: Any = int(np.prod(n_static)) if None not in n_static else None
+    if n is None:
+        n = 1
+        for i in axes:
+            n = n * _length(x, i)
+    merged = reshape(moved, [_length(x, i) for i in kept] + [n], ndim=len(kept) + 1)
+    ordered = _sort(merged, -1, "quicksort", None, None, arg=False)
+    lo = cast(ordered[(Ellipsis, (n - 1) // 2)], out_dtype)
+    hi = cast(ordered[(Ellipsis, n // 2)], out_dtype)
+    middle = switch(eq(n % 2, 1), lo, (lo + hi) / np.asarray(2, dtype=out_dtype))  # OP-MEDIAN-1
+    if x.dtype not in FLOAT_DTYPES:
+        return middle
+    return switch(any_(isnan(merged), axis=-1), np.asarray(np.nan, dtype=out_dtype), middle)
+
+
+def isposinf(x: Any) -> TensorVariable:
+    """``np.isposinf(x)``: ``isinf(x) & (x > 0)``, boolean (OP-NANTONUM-1)."""
+    from reference.tensor.math import and_, gt, isinf
+
+    x = as_tensor_variable(x)
+    return and_(isinf(x), gt(x, 0))
+
+
+def isneginf(x: Any) -> TensorVariable:
+    """``np.isneginf(x)``: ``isinf(x) & (x < 0)``, boolean (OP-NANTONUM-1)."""
+    from reference.tensor.math import and_, isinf, lt
+
+    x = as_tensor_variable(x)
+    return and_(isinf(x), lt(x, 0))
+
+
+def nan_to_num(x: Any, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> TensorVariable:
+    """``np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)`` as three ``switch``es
+    (OP-NANTONUM-1); an integer or boolean ``x`` becomes a float, as in PyTensor."""
+    from reference.tensor.math import isnan, switch
+
+    x = as_tensor_variable(x)
+    pos, neg = isposinf(x), isneginf(x)
+    y = switch(isnan(x), nan, x)
+    big = np.finfo(y.dtype).max if posinf is None else posinf
+    small = np.finfo(y.dtype).min if neginf is None else neginf
+    return switch(neg, small, switch(pos, big, y))
+
+
+# -- unique --------------------------------------------------------------------------------
+class Unique(Op):
+    """``np.unique`` with its optional outputs (OP-UNIQUE-1)."""
+
+    __props__ = ("return_index", "return_inverse", "return_counts", "axis")
+
+    def __init__(self, return_index: bool, return_inverse: bool, return_counts: bool, axis: int | None) -> None:
+        self.return_index, self.return_inverse = bool(return_index), bool(return_inverse)
+        self.return_counts, self.axis = bool(return_counts), axis
+
+    def make_node(self, x: Any) -> Apply:
+        x = as_tensor_variable(x)
+        if self.axis is None:
+            values = TensorType(x.dtype, (None,))
+        else:
+            static = list(x.type.shape)
+            static[self.axis] = None
+            values = TensorType(x.dtype, static)
+        extra = [TensorType("int64", (None,)) for flag in (self.return_index, self.return_inverse, self.return_counts)
+                 if flag]
+        return Apply(self, [x], [values, *extra])
+
+    def perform(self, node: Apply, x: np.ndarray) -> Any:
+        result = np.unique(x, return_index=self.return_index, return_inverse=self.return_inverse,
+                           return_counts=self.return_counts, axis=self.axis)
+        if not isinstance(result, tuple):
+            return result
+        parts = [result[0]] + [np.asarray(r, dtype="int64").reshape(-1) for r in result[1:]]  # OP-UNIQUE-1
+        return tuple(parts)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        if values[0] is None:
+            raise LookupError("unique: the number of distinct entries depends on the values")
+        out = self.perform(node, np.asarray(values[0]))
+        return [r.shape for r in (out if isinstance(out, tuple) else (out,))]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Not defined (GRAD-OP-6), as in PyTensor."""
+        from reference.errors import SpecNotImplementedError
+
+        if all(g is None for g in output_grads[1:]) and output_grads[0] is None:
+            return [None]
+        raise SpecNotImplementedError("GRAD-OP-6", "unique has no gradient")
+
+
+def unique(ar: Any, return_index: bool = False, return_inverse: bool = False, return_counts: bool = False,
+           axis: Any = None) -> Any:
+    """``np.unique(ar, return_index, return_inverse, return_counts, axis)`` (OP-UNIQUE-1).
+
+    One output: the tensor; more: a list.  The indices are int64 vectors; with ``axis=None``
+    the inverse indexes the flattened ``ar`` (a vector, as numpy 1 and PyTensor; numpy 2
+    gives it ``ar``'s shape)."""
+    x = as_tensor_variable(ar)
+    if axis is not None:
+        if x.ndim == 0:
+            raise SpecAxisError("OP-UNIQUE-1", f"unique: axis {axis} is out of range for a scalar")
+        axis = _axis(axis, x.ndim, "OP-UNIQUE-1", "unique")
+    outputs = Unique(return_index, return_inverse, return_counts, axis)(x)
+    return list(outputs) if isinstance(outputs, list | tuple) else outputs
+
+
+# -- pad -----------------------------------------------------------------------------------
+_PAD_MODES = ("constant", "edge", "linear_ramp", "maximum", "minimum", "mean", "median", "wrap", "symmetric",
+              "reflect")
+
+
+def _pairs(value: Any, ndim: int, name: str, integer: bool) -> list[tuple[Any, Any]]:
+    """``value`` broadcast to one ``(before, after)`` pair per axis, as numpy's ``pad``."""
+    if isinstance(value, TensorVariable):
+        known = constant_value(value)
+        if known is None:
+            raise SpecTypeError("OP-PAD-1", f"pad: {name} must be known when the graph is built, got {value.type}")
+        value = known
+    try:
+        array = np.asarray(value)
+        if integer:
+            if array.dtype.kind not in "iu":
+                raise SpecTypeError("OP-PAD-1", f"pad: {name} must be integers, got {value!r}")
+            if (array < 0).any():
+                raise SpecValueError("OP-PAD-1", f"pad: {name} must not be negative, got {value!r}")
+        full = np.broadcast_to(array, (ndim, 2))
+    except ValueError:
+        raise SpecValueError("OP-PAD-1", f"pad: {name} {value!r} does not fit {ndim} axes") from None
+    return [(full[i, 0].item(), full[i, 1].item()) for i in range(ndim)]
+
+
+def _pad_index(n: Any, before: int, after: int, mode: str) -> TensorVariable:
+    """The positions along an axis of length ``n`` that ``edge``, ``wrap``, ``symmetric``
+    and ``reflect`` padding read (OP-PAD-1)."""
+    from reference.tensor.math import clip, lt, maximum, switch
+
+    j = arange(-before, n + after)
+    if mode == "edge":
+        return clip(j, 0, n - 1)
+    if mode == "wrap":
+        return j % n
+    if mode == "symmetric":
+        m = j % (2 * n)
+        return switch(lt(m, n), m, 2 * n - 1 - m)
+    period = maximum(2 * n - 2, 1)
+    m = j % period
+    return switch(lt(m, n), m, period - m)
+
+
+def pad(x: Any, pad_width: Any, mode: str = "constant", *, constant_values: Any = None, end_values: Any = None,
+        stat_length: Any = None, reflect_type: Any = None) -> TensorVariable:
+    """``np.pad(x, pad_width, mode, ...)`` for PyTensor's modes (OP-PAD-1), axis by axis
+    from the first, each axis padded on the array padded so far."""
+    from reference.errors import SpecNotImplementedError
+    from reference.tensor.basic import full
+    from reference.tensor.math import cast
+    from reference.tensor.reduction import max as max_
+    from reference.tensor.reduction import mean as mean_
+    from reference.tensor.reduction import min as min_
+
+    x = as_tensor_variable(x)
+    if mode not in _PAD_MODES:
+        raise SpecValueError("OP-PAD-1", f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
+    if mode == "median":
+        raise SpecNotImplementedError("OP-PAD-1", "pad: mode='median' is not implemented (as in PyTensor)")
+    if reflect_type not in (None, "even"):
+        if reflect_type == "odd":
+            raise SpecNotImplementedError("OP-PAD-1", "pad: reflect_type='odd' is not implemented (as in PyTensor)")
+        raise SpecValueError("OP-PAD-1", f"pad: reflect_type must be 'even' or 'odd', got {reflect_type!r}")
+    widths = _pairs(pad_width, x.ndim, "pad_width", integer=True)
+    if mode == "mean" and x.dtype not in FLOAT_DTYPES:
+        x = cast(x, "float64")  # OP-PAD-1: PyTensor's mean padding of integers is float64, unrounded
+    constants = _pairs(0 if constant_values is None else constant_values, x.ndim, "constant_values", False)
+    ends = _pairs(0 if end_values is None else end_values, x.ndim, "end_values", False)
+    stats = None if stat_length is None else _pairs(stat_length, x.ndim, "stat_length", integer=True)
+    out = x
+    for axis, (before, after) in enumerate(widths):
+        if before == 0 and after == 0:
+            continue
+        n = _length(out, axis)
+        if mode in ("edge", "wrap", "symmetric", "reflect"):
+            out = out[_along(out.ndim, axis, _pad_index(n, before, after, mode))]
+            continue
+        lengths = [_length(out, i) for i in range(out.ndim)]
+
+        def block(width: int, fill: Any, lengths: list = lengths, axis: int = axis, dtype: str = out.dtype) -> Any:
+            shape_ = list(lengths)
+            shape_[axis] = width
+            if isinstance(fill, TensorVariable):
+                return alloc(fill, *shape_)
+            return full(shape_, np.asarray(fill).astype(dtype), dtype=dtype)
+
+        if mode == "constant":
+            left, right = block(before, constants[axis][0]), block(after, constants[axis][1])
+        elif mode == "linear_ramp":
+            edge_lo = out[_along(out.ndim, axis, 0)]
+            edge_hi = out[_along(out.ndim, axis, -1)]
+            left = linspace(np.asarray(ends[axis][0]), edge_lo, before, endpoint=False, dtype=out.dtype, axis=axis)
+            right = flip(linspace(np.asarray(ends[axis][1]), edge_hi, after, endpoint=False, dtype=out.dtype,
+                                  axis=axis), axis)
+        else:
+            reduce_ = {"maximum": max_, "minimum": min_, "mean": mean_}[mode]
+            first, last = out, out
+            if stats is not None:
+                first = out[_along(out.ndim, axis, slice(None, max(stats[axis][0], 1)))]
+                last = out[_along(out.ndim, axis, slice(-max(stats[axis][1], 1), None))]
+            left = block(before, cast(reduce_(first, axis=axis, keepdims=True), out.dtype))
+            right = block(after, cast(reduce_(last, axis=axis, keepdims=True), out.dtype))
+        out = concatenate([left, out, right], axis=axis)
+    return out
+
+
+# -- index helpers: triangles, (un)ravelling, inverse permutations ----------------------------
+def _tri_indices(n: Any, k: Any, m: Any, lower: bool, where: str) -> tuple[TensorVariable, TensorVariable]:
+    from reference.tensor.math import invert
+
+    n_ = _count(n, where, "n")
+    m_ = n_ if m is None else _count(m, where, "m")
+    k_ = _count(k, where, "k")
+    mask = tri(n_, m_, k_, dtype="bool") if lower else invert(tri(n_, m_, k_ - 1, dtype="bool"))
+    rows, cols = NonZero()(mask)  # OP-TRIIDX-1
+    return rows, cols
+
+
+def tril_indices(n: Any, k: Any = 0, m: Any = None) -> tuple[TensorVariable, TensorVariable]:
+    """``np.tril_indices(n, k, m)``: the positions where ``tri(n, m, k)`` is true, row by row
+    (OP-TRIIDX-1)."""
+    return _tri_indices(n, k, m, True, "tril_indices")
+
+
+def triu_indices(n: Any, k: Any = 0, m: Any = None) -> tuple[TensorVariable, TensorVariable]:
+    """``np.triu_indices(n, k, m)``: the positions where ``tri(n, m, k - 1)`` is false
+    (OP-TRIIDX-1)."""
+    return _tri_indices(n, k, m, False, "triu_indices")
+
+
+def _from(a: Any, where: str) -> tuple[Any, Any]:
+    x = as_tensor_variable(a)
+    if x.ndim != 2:
+        raise SpecValueError("OP-TRIIDX-1", f"{where}: a must be a matrix, got {x.type}")
+    return _length(x, 0), _length(x, 1)
+
+
+def tril_indices_from(a: Any, k: Any = 0) -> tuple[TensorVariable, TensorVariable]:
+    """``np.tril_indices_from(a, k)`` for a matrix ``a`` (OP-TRIIDX-1)."""
+    n, m = _from(a, "tril_indices_from")
+    return tril_indices(n, k, m)
+
+
+def triu_indices_from(a: Any, k: Any = 0) -> tuple[TensorVariable, TensorVariable]:
+    """``np.triu_indices_from(a, k)`` for a matrix ``a`` (OP-TRIIDX-1)."""
+    n, m = _from(a, "triu_indices_from")
+    return triu_indices(n, k, m)
+
+
+class RavelMultiIndex(Op):
+    """``np.ravel_multi_index(multi_index, dims, mode, order)`` as int64 (OP-RAVEL-1)."""
+
+    __props__ = ("mode", "order")
+
+    def __init__(self, mode: str, order: str) -> None:
+        self.mode, self.order = mode, order
+
+    def make_node(self, dims: Any, *index: Any) -> Apply:
+        from reference.tensor.elemwise import broadcast_static_shapes
+
+        try:
+            static = broadcast_static_shapes([i.type.shape for i in index], "ravel_multi_index")
+        except SpecValueError as error:
+            raise SpecValueError("OP-RAVEL-1", error.message) from None
+        return Apply(self, [dims, *index], [TensorType("int64", static)])
+
+    def perform(self, node: Apply, dims: np.ndarray, *index: np.ndarray) -> np.ndarray:
+        try:
+            out = np.ravel_multi_index(index, tuple(int(d) for d in dims), mode=self.mode, order=self.order)
+        except ValueError as error:
+            raise SpecValueError("OP-RAVEL-1", f"ravel_multi_index: {error}") from None
+        return np.asarray(out, dtype="int64")
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [np.broadcast_shapes(*shapes[1:])]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Integer positions (GRAD-OP-2)."""
+        return [None] * len(node.inputs)
+
+
+def _dims(dims: Any, where: str) -> TensorVariable:
+    d = _integer_tensor(dims, "OP-RAVEL-1", where, "dims", ndims=(0, 1))
+    return d if d.ndim == 1 else dimshuffle(d, ["x"])
+
+
+def ravel_multi_index(multi_index: Any, dims: Any, mode: str = "raise", order: str = "C") -> TensorVariable:
+    """``np.ravel_multi_index(multi_index, dims, mode, order)`` (OP-RAVEL-1): ``multi_index``
+    a tuple or list of integer tensors, one per entry of ``dims``."""
+    if not isinstance(multi_index, tuple | list):
+        raise SpecTypeError("OP-RAVEL-1", f"ravel_multi_index: multi_index must be a tuple or a list, got {multi_index!r}")
+    if mode not in ("raise", "wrap", "clip") or order not in ("C", "F"):
+        raise SpecValueError("OP-RAVEL-1", f"ravel_multi_index: bad mode {mode!r} or order {order!r}")
+    index = [_integer_tensor(i, "OP-RAVEL-1", "ravel_multi_index", "multi_index") for i in multi_index]
+    d = _dims(dims, "ravel_multi_index")
+    if d.type.shape[0] is not None and d.type.shape[0] != len(index):
+        raise SpecValueError("OP-RAVEL-1", f"ravel_multi_index: {len(index)} indices for {d.type.shape[0]} dims")
+    return RavelMultiIndex(mode, order)(d, *index)
+
+
+class UnravelIndex(Op):
+    """``np.unravel_index(indices, dims, order)``: one int64 tensor per dim (OP-RAVEL-1)."""
+
+    __props__ = ("n", "order")
+
+    def __init__(self, n: int, order: str) -> None:
+        self.n, self.order = n, order
+
+    def make_node(self, indices: Any, dims: Any) -> Apply:
+        return Apply(self, [indices, dims], [TensorType("int64", indices.type.shape) for _ in range(self.n)])
+
+    def perform(self, node: Apply, indices: np.ndarray, dims: np.ndarray) -> tuple:
+        if dims.size != self.n:
+            raise SpecValueError("OP-RAVEL-1", f"unravel_index: dims has {dims.size} entries, expected {self.n}")
+        try:
+            out = np.unravel_index(indices, tuple(int(d) for d in dims), order=self.order)
+        except ValueError as error:
+            raise SpecValueError("OP-RAVEL-1", f"unravel_index: {error}") from None
+        return tuple(np.asarray(o, dtype="int64") for o in out)
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [shapes[0]] * self.n
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Integer positions (GRAD-OP-2)."""
+        return [None, None]
+
+
+def unravel_index(indices: Any, dims: Any, order: str = "C") -> tuple[TensorVariable, ...]:
+    """``np.unravel_index(indices, dims, order)`` (OP-RAVEL-1): a tuple of int64 tensors of
+    ``indices``' shape; ``dims`` needs a known length."""
+    if order not in ("C", "F"):
+        raise SpecValueError("OP-RAVEL-1", f"unravel_index: order must be 'C' or 'F', got {order!r}")
+    index = _integer_tensor(indices, "OP-RAVEL-1", "unravel_index", "indices")
+    d = _dims(dims, "unravel_index")
+    if d.type.shape[0] is None:
+        raise SpecValueError("OP-RAVEL-1", "unravel_index: the length of dims must be known")
+    outputs = UnravelIndex(d.type.shape[0], order)(index, d)
+    return tuple(outputs) if isinstance(outputs, list | tuple) else (outputs,)
+
+
+def inverse_permutation(perm: Any) -> TensorVariable:
+    """The inverse of the permutation ``perm`` along its last axis (OP-PERM-1): the stable
+    ``argsort`` of ``perm`` in ``perm``'s dtype (``np.argsort(perm, kind='stable')``)."""
+    from reference.tensor.math import cast
+
+    p = _integer_tensor(perm, "OP-PERM-1", "inverse_permutation", "perm")
+    if p.ndim == 0:
+        raise SpecValueError("OP-PERM-1", "inverse_permutation: perm must have at least one axis")
+    return cast(Sort(p.ndim - 1, "stable", True)(p), p.dtype)
+
+
+def permute_row_elements(x: Any, y: Any, inverse: bool = False) -> TensorVariable:
+    """Each row (last axis) of ``x`` permuted by the matching row of ``y`` (OP-PERM-1):
+    ``out[..., i] = x[..., y[..., i]]``, or with ``inverse`` ``out[..., y[..., i]] = x[..., i]``;
+    ``x`` and ``y`` broadcast on the other axes."""
+    x = as_tensor_variable(x)
+    p = _integer_tensor(y, "OP-PERM-1", "permute_row_elements", "y")
+    if x.ndim == 0 or p.ndim == 0:
+        raise SpecValueError("OP-PERM-1", "permute_row_elements: x and y need at least one axis")
+    if inverse:
+        p = inverse_permutation(p)
+    x_b, p_b = _row_broadcast(x, p)
+    return take_along_axis(x_b, p_b, axis=-1)
+
+
+def _row_broadcast(x: TensorVariable, p: TensorVariable) -> tuple[TensorVariable, TensorVariable]:
+    """``x`` and ``p`` broadcast against each other on all axes but the last."""
+    ndim = max(x.ndim, p.ndim)
+    x = dimshuffle(x, ["x"] * (ndim - x.ndim) + list(range(x.ndim)))
+    p = dimshuffle(p, ["x"] * (ndim - p.ndim) + list(range(p.ndim)))
+    lead_x = dimshuffle(x[(Ellipsis, slice(0, 1))], list(range(ndim)))
+    lead_p = dimshuffle(p[(Ellipsis, slice(0, 1))], list(range(ndim)))
+    bx, _ = broadcast_arrays(x, lead_p)
+    bp, _ = broadcast_arrays(p, lead_x)
+    return bx, bp
+
+
+# -- filling diagonals, choose, compress -----------------------------------------------------
+def _fill_value(a: TensorVariable, val: Any, where: str) -> TensorVariable:
+    from reference.graph.type import upcast
+    from reference.tensor.math import cast
+
+    if not isinstance(val, TensorVariable):
+        value = np.asarray(val)
+        if value.ndim != 0:
+            raise SpecValueError("OP-FILLDIAG-1", f"{where}: val must be a scalar, got shape {value.shape}")
+        return cast(as_tensor_variable(value), a.dtype) if value.dtype != a.dtype else as_tensor_variable(value)
+    if val.ndim != 0:
+        raise SpecValueError("OP-FILLDIAG-1", f"{where}: val must be a scalar, got {val.type}")
+    if upcast(a.dtype, val.dtype) != a.dtype:
+        raise SpecTypeError("OP-FILLDIAG-1", f"{where}: val ({val.type}) does not fit a's dtype {a.dtype}")
+    return cast(val, a.dtype)
+
+
+def fill_diagonal(a: Any, val: Any) -> TensorVariable:
+    """``np.fill_diagonal(a, val)`` without changing ``a`` (OP-FILLDIAG-1): ``val`` set at
+    ``a[i, i, ..., i]`` for ``i < min(a.shape)``."""
+    from reference.tensor.math import minimum
+    from reference.tensor.subtensor import set_subtensor
+
+    x = as_tensor_variable(a)
+    if x.ndim < 2:
+        raise SpecValueError("OP-FILLDIAG-1", f"fill_diagonal: a needs at least two axes, got {x.type}")
+    known = [n for n in x.type.shape if n is not None]
+    if x.ndim > 2 and len(set(known)) > 1:
+        raise SpecValueError("OP-FILLDIAG-1", f"fill_diagonal: the axes of a must have the same length, got {x.type}")
+    v = _fill_value(x, val, "fill_diagonal")
+    lengths = [_length(x, i) for i in range(x.ndim)]
+    n = min(lengths) if all(isinstance(m, int) for m in lengths) else lengths[0]
+    if not isinstance(n, int) or x.ndim == 2:
+        n = lengths[0]
+        for m in lengths[1:]:
+            n = min(n, m) if isinstance(n, int) and isinstance(m, int) else minimum(n, m)
+    steps = arange(n)
+    return set_subtensor(x[(steps,) * x.ndim], v)
+
+
+def fill_diagonal_offset(a: Any, val: Any, offset: Any) -> TensorVariable:
+    """``a`` with ``val`` on its diagonal ``offset`` (OP-FILLDIAG-1): the positions of
+    :rule:`OP-DIAG-1`'s ``diagonal(a, offset)`` set to ``val``."""
+    from reference.tensor.math import maximum, minimum
+    from reference.tensor.subtensor import set_subtensor
+
+    x = as_tensor_variable(a)
+    if x.ndim != 2:
+        raise SpecValueError("OP-FILLDIAG-1", f"fill_diagonal_offset: a must be a matrix, got {x.type}")
+    k = _int(offset, "OP-FILLDIAG-1", "fill_diagonal_offset", "offset")
+    v = _fill_value(x, val, "fill_diagonal_offset")
+    row0, col0 = max(-k, 0), max(k, 0)
+    n1, n2 = _length(x, 0), _length(x, 1)
+    if isinstance(n1, int) and isinstance(n2, int):
+        length: Any = max(0, min(n1 - row0, n2 - col0))
+    else:
+        length = maximum(0, minimum(n1 - row0, n2 - col0))
+    steps = arange(length)
+    return set_subtensor(x[steps + row0, steps + col0], v)
+
+
+class _InRange(Op):
+    """``x`` itself after checking ``0 <= x < n`` (OP-CHOOSE-1)."""
+
+    def make_node(self, x: Any, n: Any) -> Apply:
+        return Apply(self, [x, as_tensor_variable(n)], [x.type.clone()])
+
+    def perform(self, node: Apply, x: np.ndarray, n: np.ndarray) -> np.ndarray:
+        if x.size and ((x < 0).any() or (x >= n).any()):
+            raise SpecValueError("OP-CHOOSE-1", f"choose: a has entries outside [0, {int(n)})")
+        return x
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [shapes[0]]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """Integer positions (GRAD-OP-2)."""
+        return [None, None]
+
+
+def choose(a: Any, choices: Any, mode: str = "raise") -> TensorVariable:
+    """``np.choose(a, choices, mode)`` (OP-CHOOSE-1): ``a`` and the choices broadcast
+    together, each entry taken from the choice ``a`` names."""
+    from reference.tensor.math import clip
+
+    index = _integer_tensor(a, "OP-CHOOSE-1", "choose", "a")
+    if mode not in ("raise", "wrap", "clip"):
+        raise SpecValueError("OP-CHOOSE-1", f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+    if isinstance(choices, TensorVariable | np.ndarray):
+        stacked = as_tensor_variable(choices)
+        if stacked.ndim == 0:
+            raise SpecValueError("OP-CHOOSE-1", "choose: choices needs at least one axis")
+        parts = [stacked[i] for i in range(stacked.type.shape[0])] if stacked.type.shape[0] is not None else None
+    else:
+        parts = [as_tensor_variable(c) for c in choices]
+        if not parts:
+            raise SpecValueError("OP-CHOOSE-1", "choose: choices is empty")
+    if parts is None:
+        k = shape(stacked)[0]
+        rest = list(range(1, stacked.ndim))
+        ndim = max(index.ndim, stacked.ndim - 1)
+        index_b = dimshuffle(index, ["x"] * (ndim - index.ndim) + list(range(index.ndim)))
+        stacked = dimshuffle(stacked, [0] + ["x"] * (ndim - len(rest)) + rest)
+        ones = dimshuffle(index_b, ["x"] + list(range(ndim)))
+        stacked, _ = broadcast_arrays(stacked, zeros_like(ones, dtype=stacked.dtype))
+        index_b, _ = broadcast_arrays(index_b, stacked[0])
+    else:
+        k = len(parts)
+        everything = broadcast_arrays(index, *parts)
+        index_b, stacked = everything[0], stack(everything[1:])
+        ndim = index_b.ndim
+    if mode == "wrap":
+        index_b = index_b % k
+    elif mode == "clip":
+        index_b = clip(index_b, 0, k - 1)
+    else:
+        index_b = _InRange()(index_b, k)
+    grids: list[Any] = [index_b]
+    for d in range(ndim):
+        pattern: list[Any] = ["x"] * ndim
+        pattern[d] = 0
+        grids.append(dimshuffle(arange(_length(index_b, d)), pattern))
+    return stacked[tuple(grids)]
+
+
+def compress(condition: Any, x: Any, axis: Any = None) -> TensorVariable:
+    """``np.compress(condition, x, axis)`` (OP-COMPRESS-1): the positions along ``axis``
+    (of the flattened ``x`` when ``None``) where the vector ``condition`` is non-zero."""
+    c = as_tensor_variable(condition)
+    if c.ndim != 1:
+        raise SpecValueError("OP-COMPRESS-1", f"compress: condition must be a vector, got {c.type}")
+    x = as_tensor_variable(x)
+    if axis is None:
+        x, axis_ = flatten(x) if x.ndim != 1 else x, 0
+    else:
+        if x.ndim == 0:
+            raise SpecAxisError("OP-COMPRESS-1", f"compress: axis {axis} is out of range for a scalar")
+        axis_ = _axis(axis, x.ndim, "OP-COMPRESS-1", "compress")
+    n, m = x.type.shape[axis_], c.type.shape[0]
+    if n is not None and m is not None and m > n:
+        raise SpecValueError("OP-COMPRESS-1", f"compress: condition of length {m} for an axis of length {n}")
+    return x[_along(x.ndim, axis_, NonZero()(c))]
+
+
+# -- cov and interp --------------------------------------------------------------------------
+def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: Any = None, fweights: Any = None,
+        aweights: Any = None) -> TensorVariable:
+    """``np.cov(m, y, rowvar, bias, ddof, fweights, aweights)`` in float64 (OP-COV-1)."""
+    from reference.tensor.blas import dot
+    from reference.tensor.math import cast
+    from reference.tensor.reduction import mean as mean_
+    from reference.tensor.reduction import sum as sum_
+
+    def rows(v: Any, name: str) -> TensorVariable:
+        v = as_tensor_variable(v)
+        if v.ndim not in (1, 2):
+            raise SpecValueError("OP-COV-1", f"cov: {name} must be a vector or a matrix, got {v.type}")
+        v = cast(v, "float64") if v.dtype != "float64" else v
+        return dimshuffle(v, ["x", 0]) if v.ndim == 1 else v
+
+    m_v = as_tensor_variable(m)
+    X = rows(m, "m") if rowvar or m_v.ndim == 1 else transpose(rows(m, "m"))  # noqa: N806
+    if y is not None:
+        y_v = as_tensor_variable(y)
+        Y = rows(y, "y") if rowvar or y_v.ndim == 1 else transpose(rows(y, "y"))  # noqa: N806
+        X = concatenate([X, Y], axis=0)  # noqa: N806
+    if ddof is None:
+        ddof = 0 if bias else 1
+    ddof = _int(ddof, "OP-COV-1", "cov", "ddof")
+    w = None
+    for name, weights in (("fweights", fweights), ("aweights", aweights)):
+        if weights is not None:
+            wv = as_tensor_variable(weights)
+            if wv.ndim != 1:
+                raise SpecValueError("OP-COV-1", f"cov: {name} must be a vector, got {wv.type}")
+            wv = cast(wv, "float64")
+            w = wv if w is None else w * wv
+    if w is None:
+        avg = mean_(X, axis=1)
+        fact: Any = cast(_length(X, 1), "float64") - ddof
+        Xc = X - dimshuffle(avg, [0, "x"])  # noqa: N806
+        c = dot(Xc, transpose(Xc))
+    else:
+        v1 = sum_(w)
+        avg = sum_(X * w, axis=1) / v1
+        if ddof == 0:
+            fact = v1
+        elif aweights is None:
+            fact = v1 - ddof
+        else:
+            fact = v1 - ddof * sum_(w * cast(as_tensor_variable(aweights), "float64")) / v1
+        Xc = X - dimshuffle(avg, [0, "x"])  # noqa: N806
+        c = dot(Xc, transpose(Xc * w))
+    c = c * (1.0 / cast(fact, "float64"))  # OP-COV-1: numpy multiplies by the reciprocal
+    return c[0, 0] if m_v.ndim == 1 and y is None else c
+
+
+def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period: Any = None) -> TensorVariable:
+    """``np.interp(x, xp, fp, left, right)`` (OP-INTERP-1), computed in float64 as numpy's
+    loop and cast to the upcast of the three dtypes (float64 for integers)."""
+    from reference.errors import SpecNotImplementedError
+    from reference.graph.type import upcast
+    from reference.tensor.math import and_, cast, clip, eq, gt, isnan, lt, switch
+
+    if period is not None:
+        raise SpecNotImplementedError("OP-INTERP-1", "interp: period is not implemented")
+    x, xp, fp = (as_tensor_variable(v) for v in (x, xp, fp))
+    if xp.ndim != 1 or fp.ndim != 1:
+        raise SpecValueError("OP-INTERP-1", f"interp: xp and fp must be vectors, got {xp.type} and {fp.type}")
+    if None not in (xp.type.shape[0], fp.type.shape[0]) and xp.type.shape[0] != fp.type.shape[0]:
+        raise SpecValueError("OP-INTERP-1", f"interp: xp and fp have lengths {xp.type.shape[0]} and {fp.type.shape[0]}")
+    dtype = upcast(x.dtype, xp.dtype, fp.dtype)
+    dtype = dtype if dtype in FLOAT_DTYPES else "float64"
+    xd, xpd, fpd = (cast(v, "float64") for v in (x, xp, fp))
+    n = _length(xpd, 0)
+    j = clip(SearchSorted("right")(xpd, xd) - 1, 0, maximum_index(n))
+    j1 = clip(j + 1, 0, maximum_index(n))
+    x0, x1, y0, y1 = xpd[j], xpd[j1], fpd[j], fpd[j1]
+    slope = (y1 - y0) / (x1 - x0)
+    first = slope * (xd - x0) + y0
+    second = slope * (xd - x1) + y1
+    inside = switch(isnan(first), switch(and_(isnan(second), eq(y0, y1)), y0, second), first)
+    inside = switch(eq(xd, x0), y0, switch(eq(xd, xpd[-1]), fpd[-1], inside))
+    lo = fpd[0] if left is None else cast(as_tensor_variable(left), "float64")
+    hi = fpd[-1] if right is None else cast(as_tensor_variable(right), "float64")
+    out = switch(lt(xd, xpd[0]), lo, switch(gt(xd, xpd[-1]), hi, inside))
+    out = switch(isnan(xd), xd, out)  # OP-INTERP-1: a nan x gives nan
+    return cast(out, dtype)
+
+
+def maximum_index(n: Any) -> Any:
+    """``max(n - 1, 0)``: the last valid position of a length ``n`` (0 for an empty axis)."""
+    from reference.tensor.math import maximum
+
+    return max(n - 1, 0) if isinstance(n, int) else maximum(n - 1, 0)
+
+
+# -- small helpers of pytensor.tensor ----------------------------------------------------------
+def tensor_copy(x: Any) -> TensorVariable:
+    """A copy of ``x``: the elementwise identity (OP-HELPERS-1)."""
+    from reference.tensor.math import identity
+
+    return identity(x)
+
+
+def atleast_Nd(arry: Any, *, n: int = 1, left: bool = True) -> TensorVariable:  # noqa: N802 - PyTensor's name
+    """``arry`` with length-1 axes added until it has ``n`` (OP-ATLEAST-1)."""
+    return _atleast(arry, _int(n, "OP-ATLEAST-1", "atleast_Nd", "n"), left)
+
+
+def largest(*args: Any) -> TensorVariable:
+    """The elementwise maximum of the arguments, ``maximum`` folded left to right
+    (OP-HELPERS-1)."""
+    from reference.tensor.math import maximum
+
+    if not args:
+        raise SpecValueError("OP-HELPERS-1", "largest: needs at least one argument")
+    out = as_tensor_variable(args[0])
+    for a in args[1:]:
+        out = maximum(out, a)
+    return out
+
+
+def smallest(*args: Any) -> TensorVariable:
+    """The elementwise minimum of the arguments, ``minimum`` folded left to right
+    (OP-HELPERS-1)."""
+    from reference.tensor.math import minimum
+
+    if not args:
+        raise SpecValueError("OP-HELPERS-1", "smallest: needs at least one argument")
+    out = as_tensor_variable(args[0])
+    for a in args[1:]:
+        out = minimum(out, a)
+    return out
+
+
+def divmod(x: Any, y: Any) -> tuple[TensorVariable, TensorVariable]:  # noqa: A001 - PyTensor's name
+    """``np.divmod(x, y)``: ``(floor_div(x, y), mod(x, y))`` (OP-HELPERS-1)."""
+    from reference.tensor.math import floor_div, mod
+
+    return floor_div(x, y), mod(x, y)
+
+
+def ceil_intdiv(a: Any, b: Any) -> TensorVariable:
+    """``int_div(a, b)`` plus 1 where ``a % b != 0``, in ``int_div``'s dtype (OP-HELPERS-1):
+    the ceiling of ``a / b`` for integers."""
+    from reference.tensor.math import cast, int_div, mod, neq
+
+    q = int_div(a, b)
+    return q + cast(neq(mod(a, b), 0), q.dtype)
+
+
+def broadcast_shape(*arrays: Any, arrays_are_shapes: bool = False) -> tuple[TensorVariable, ...]:
+    """The broadcast shape of the arguments (or of the given shapes) as int64 scalars
+    (OP-HELPERS-1): a known length is a constant; an unknown one is folded as ``b if a == 1
+    else a``."""
+    from reference.tensor.elemwise import broadcast_static_shapes
+    from reference.tensor.math import cast, eq, switch
+
+    if arrays_are_shapes:
+        shapes = [[as_tensor_variable(n) if not isinstance(n, int) else n for n in s] for s in arrays]
+        static = [tuple(n if isinstance(n, int) else (int(v) if (v := constant_value(n)) is not None else None)
+                        for n in s) for s in shapes]
+    else:
+        parts = [as_tensor_variable(a) for a in arrays]
+        shapes = [[_length(p, i) for i in range(p.ndim)] for p in parts]
+        static = [p.type.shape for p in parts]
+    try:
+        known = broadcast_static_shapes(static, "broadcast_shape")
+    except SpecValueError as error:
+        raise SpecValueError("OP-HELPERS-1", error.message) from None
+    ndim = len(known)
+    out: list[TensorVariable] = []
+    for axis, n in enumerate(known):
+        if n is not None:
+            out.append(as_tensor_variable(np.int64(n)))
+            continue
+        length: Any = None
+        for s, st in zip(shapes, static, strict=True):
+            offset = ndim - len(s)
+            if axis < offset or st[axis - offset] == 1:
+                continue
+            m = cast(as_tensor_variable(s[axis - offset]), "int64")
+            length = m if length is None else switch(eq(length, 1), m, length)
+        out.append(length if length is not None else as_tensor_variable(np.int64(1)))
+    return tuple(out)
+
+
+def get_vector_length(v: Any) -> int:
+    """The length of the vector ``v`` when known at graph-construction time (OP-CONSTVAL-1):
+    its static length, or the count of a constant or a ``stack``; else ``SpecValueError``."""
+    from reference.tensor.shape import constant_entries
+
+    if isinstance(v, list | tuple):
+        return len(v)
+    x = as_tensor_variable(v)
+    if x.ndim != 1:
+        raise SpecTypeError("OP-CONSTVAL-1", f"get_vector_length: v must be a vector, got {x.type}")
+    if x.type.shape[0] is not None:
+        return int(x.type.shape[0])
+    known = constant_value(x)
+    if known is not None:
+        return int(np.asarray(known).shape[0])
+    entries = constant_entries(x)
+    if entries:
+        return len(entries)
+    raise SpecValueError("OP-CONSTVAL-1", f"get_vector_length: the length of {x} cannot be determined")
+
+
+def get_underlying_scalar_constant_value(v: Any, *, elemwise: bool = True, only_process_constants: bool = False,
+                                         max_recur: int = 10, raise_not_constant: bool = True) -> Any:
+    """The one value of ``v`` if it is known when the graph is built and all its entries are
+    equal, as a 0-d numpy array (OP-CONSTVAL-1); else ``NotScalarConstantError``, or ``v``
+    itself with ``raise_not_constant=False``.  The other arguments are accepted for
+    PyTensor's signature."""
+    from reference.errors import NotScalarConstantError
+
+    if not isinstance(v, TensorVariable):
+        value = np.asarray(v)
+        if value.dtype.kind in "biuf" and value.size >= 1 and (value == value.reshape(-1)[0]).all():
+            return np.asarray(value.reshape(-1)[0])
+        if raise_not_constant:
+            raise NotScalarConstantError("OP-CONSTVAL-1", f"{v!r} is not a scalar constant")
+        return v
+    known = constant_value(v)
+    if known is not None:
+        known = np.asarray(known)
+        if known.size >= 1 and (known == known.reshape(-1)[0]).all():
+            return np.asarray(known.reshape(-1)[0], dtype=v.dtype)
+    if raise_not_constant:
+        raise NotScalarConstantError("OP-CONSTVAL-1", f"{v} is not a scalar constant")
+    return v
+
+
+def get_scalar_constant_value(v: Any, elemwise: bool = True, only_process_constants: bool = False,
+                              max_recur: int = 10, raise_not_constant: bool = True) -> Any:
+    """:func:`get_underlying_scalar_constant_value` of a scalar ``v``; ``v`` with axes is a
+    ``NotScalarConstantError`` whatever ``raise_not_constant`` says, as PyTensor
+    (OP-CONSTVAL-1)."""
+    from reference.errors import NotScalarConstantError
+
+    if np.ndim(v) != 0 if not isinstance(v, TensorVariable) else v.ndim != 0:
+        raise NotScalarConstantError("OP-CONSTVAL-1", "get_scalar_constant_value: the input has axes")
+    return get_underlying_scalar_constant_value(v, raise_not_constant=raise_not_constant)

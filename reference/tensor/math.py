@@ -688,6 +688,294 @@ class PolyGamma(ScalarOp):
         return scipy_polygamma(n, x.astype(upgrade_to_float(x.dtype.name), copy=False))
 
 
+# -- more scipy.special functions (OP-SCIPY-1): Bessel, incomplete gamma and beta, ... ------
+class GradNotImplemented(Unary):
+    """The cotangent of an input whose derivative ``op`` does not define (GRAD-UNDEF-1): a
+    node that raises ``SpecValueError`` (with ``rule``, naming ``op`` and ``why``) when
+    evaluated.  ``grad`` returns it without error: it reaches a result only when that input
+    depends on a ``wrt`` variable, and is dropped otherwise."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule, self.message = rule, message
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [_elemwise(self)(gz)]
+
+    def impl(self, gz: np.ndarray) -> np.ndarray:
+        raise SpecValueError(self.rule, self.message)  # GRAD-UNDEF-1
+
+
+def _grad_undefined(op: ScalarOp, name: str, gz: Any, why: str = "is not implemented") -> Any:
+    """The cotangent of input ``name`` of ``op``, whose derivative ``why`` (GRAD-UNDEF-1)."""
+    message = f"{str(op).lower()}: the gradient with respect to {name} {why}"
+    return _elemwise(GradNotImplemented(op.rule, message))(gz)
+
+
+_SERIES = "is a series PyTensor sums in a loop; reference does not implement it"
+
+
+class ScipySpecial(ScalarOp):
+    """Base of the rules computed by one ``scipy.special`` ufunc (named by ``special``) on
+    every input cast to the output dtype (OP-SCIPY-1): ``upgrade_to_float`` of each input
+    dtype, upcast; complex inputs are refused when the node is built (``rule``)."""
+
+    rule, special = "OP-SCIPY-1", ""
+
+    def output_dtype(self, *dtypes: str) -> str:
+        if any(d in COMPLEX_DTYPES for d in dtypes):  # OP-SCIPY-1
+            raise SpecTypeError(self.rule, f"{str(self).lower()} is not defined on complex inputs, got {list(dtypes)}")
+        return upcast(*(upgrade_to_float(d) for d in dtypes))
+
+    def impl(self, *xs: np.ndarray) -> np.ndarray:
+        import scipy.special
+
+        dtype = self.output_dtype(*(x.dtype.name for x in xs))
+        return getattr(scipy.special, self.special)(*(x.astype(dtype, copy=False) for x in xs))  # OP-SCIPY-1
+
+
+class J0(ScipyUnary):
+    """The Bessel function of the first kind of order 0 (OP-BESSEL-1), by
+    ``scipy.special.j0``; gradient ``-gz * j1(x)``."""
+
+    rule, special = "OP-BESSEL-1", "j0"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(mul(gz, -1), j1(inputs[0]))]
+
+
+class J1(ScipyUnary):
+    """The Bessel function of the first kind of order 1 (OP-BESSEL-1), by
+    ``scipy.special.j1``; gradient ``gz * (j0(x) - jv(2, x)) / 2``."""
+
+    rule, special = "OP-BESSEL-1", "j1"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [true_div(mul(gz, sub(j0(x), jv(2, x))), 2.0)]
+
+
+class I0(ScipyUnary):
+    """The modified Bessel function of the first kind of order 0 (OP-BESSEL-1), by
+    ``scipy.special.i0``; gradient ``gz * i1(x)``."""
+
+    rule, special = "OP-BESSEL-1", "i0"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(gz, i1(inputs[0]))]
+
+
+class I1(ScipyUnary):
+    """The modified Bessel function of the first kind of order 1 (OP-BESSEL-1), by
+    ``scipy.special.i1``; gradient ``gz * (i0(x) + ive(2, x) * exp(abs(x))) / 2``."""
+
+    rule, special = "OP-BESSEL-1", "i1"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x = inputs[0]
+        return [true_div(mul(gz, add(i0(x), mul(ive(2, x), exp(abs(x))))), 2.0)]
+
+
+class Jv(ScipySpecial):
+    """``jv(v, x)``, the Bessel function of the first kind of real order ``v``
+    (OP-BESSEL-1); gradient: not implemented for ``v`` (GRAD-UNDEF-1),
+    ``gz * (jv(v - 1, x) - jv(v + 1, x)) / 2`` for ``x``."""
+
+    rule, special = "OP-BESSEL-1", "jv"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        v, x = inputs
+        return [_grad_undefined(self, "v", gz), true_div(mul(gz, sub(jv(sub(v, 1), x), jv(add(v, 1), x))), 2.0)]
+
+
+class Ive(ScipySpecial):
+    """``ive(v, x) = iv(v, x) * exp(-abs(x))`` (OP-BESSEL-1); gradient: not implemented for
+    ``v``, ``gz * (ive(v-1, x) - 2 * s * ive(v, x) + ive(v+1, x)) / 2`` for ``x``, with
+    ``s = 1 if x > 0 else -1``."""
+
+    rule, special = "OP-BESSEL-1", "ive"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        v, x = inputs
+        s = switch(gt(x, 0), 1, -1)
+        slope = add(sub(ive(sub(v, 1), x), mul(mul(2.0, s), ive(v, x))), ive(add(v, 1), x))
+        return [_grad_undefined(self, "v", gz), true_div(mul(gz, slope), 2.0)]
+
+
+class Kve(ScipySpecial):
+    """``kve(v, x) = kv(v, x) * exp(x)`` (OP-BESSEL-1); gradient: not implemented for
+    ``v``, ``gz * ((1 - v/x) * z - kve(v - 1, x))`` for ``x``."""
+
+    rule, special = "OP-BESSEL-1", "kve"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        v, x = inputs
+        slope = sub(mul(sub(1, true_div(v, x)), output), kve(sub(v, 1), x))
+        return [_grad_undefined(self, "v", gz), mul(gz, slope)]
+
+
+def _gamma_density(k: Any, x: Any) -> Any:
+    """``exp(-x + (k - 1) * log(x) - gammaln(k))``, the derivative of ``gammainc`` in ``x``."""
+    return exp(sub(add(neg(x), mul(sub(k, 1), log(x))), gammaln(k)))
+
+
+class GammaInc(ScipySpecial):
+    """The regularized lower incomplete gamma function ``gammainc(k, x)`` (OP-GAMMAINC-1);
+    gradient: a series for ``k``, not implemented (GRAD-UNDEF-1);
+    ``gz * exp(-x + (k-1)*log(x) - gammaln(k))`` for ``x``."""
+
+    rule, special = "OP-GAMMAINC-1", "gammainc"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        k, x = inputs
+        return [_grad_undefined(self, "k", gz, _SERIES), mul(gz, _gamma_density(k, x))]
+
+
+class GammaIncC(ScipySpecial):
+    """The regularized upper incomplete gamma function ``gammaincc(k, x)``
+    (OP-GAMMAINC-1); gradient: a series for ``k``, not implemented;
+    ``-gz * exp(-x + (k-1)*log(x) - gammaln(k))`` for ``x``."""
+
+    rule, special = "OP-GAMMAINC-1", "gammaincc"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        k, x = inputs
+        return [_grad_undefined(self, "k", gz, _SERIES), mul(gz, neg(_gamma_density(k, x)))]
+
+
+class GammaIncInv(ScipySpecial):
+    """The inverse in ``x`` of ``gammainc(k, x)`` (OP-GAMMAINC-1); gradient: not
+    implemented for ``k``, ``gz * exp(z) * gamma(k) * z ** (1 - k)`` for ``x``."""
+
+    rule, special = "OP-GAMMAINC-1", "gammaincinv"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        k, _ = inputs
+        slope = mul(mul(exp(output), gamma(k)), pow(output, sub(1, k)))
+        return [_grad_undefined(self, "k", gz), mul(gz, slope)]
+
+
+class GammaIncCInv(ScipySpecial):
+    """The inverse in ``x`` of ``gammaincc(k, x)`` (OP-GAMMAINC-1); gradient: not
+    implemented for ``k``, ``-gz * exp(z) * gamma(k) * z ** (1 - k)`` for ``x``."""
+
+    rule, special = "OP-GAMMAINC-1", "gammainccinv"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        k, _ = inputs
+        slope = mul(mul(neg(exp(output)), gamma(k)), pow(output, sub(1, k)))
+        return [_grad_undefined(self, "k", gz), mul(gz, slope)]
+
+
+class BetaInc(ScipySpecial):
+    """The regularized incomplete beta function ``betainc(a, b, x)`` (OP-BETAINC-1);
+    gradient: series for ``a`` and ``b``, not implemented (GRAD-UNDEF-1);
+    ``gz * exp(log1p(-x)*(b-1) + log(x)*(a-1) - betaln(a, b))`` for ``x``."""
+
+    nin = 3
+    rule, special = "OP-BETAINC-1", "betainc"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        a, b, x = inputs
+        betaln = sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)))
+        density = exp(sub(add(mul(log1p(neg(x)), sub(b, 1)), mul(log(x), sub(a, 1))), betaln))
+        return [_grad_undefined(self, "a", gz, _SERIES), _grad_undefined(self, "b", gz, _SERIES), mul(gz, density)]
+
+
+class BetaIncInv(ScipySpecial):
+    """The inverse in ``x`` of ``betainc(a, b, x)`` (OP-BETAINC-1); gradient: not
+    implemented for ``a`` and ``b``, ``gz * exp(betaln(a, b)) * (1-z)**(1-b) * z**(1-a)``
+    for ``x``."""
+
+    nin = 3
+    rule, special = "OP-BETAINC-1", "betaincinv"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        a, b, _ = inputs
+        betaln = sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)))
+        slope = mul(mul(exp(betaln), pow(sub(1, output), sub(1, b))), pow(output, sub(1, a)))
+        return [_grad_undefined(self, "a", gz), _grad_undefined(self, "b", gz), mul(gz, slope)]
+
+
+class Hyp2F1(ScipySpecial):
+    """The Gauss hypergeometric function ``hyp2f1(a, b, c, z)`` (OP-HYP2F1-1); gradient:
+    series for ``a``, ``b``, ``c``, not implemented (GRAD-UNDEF-1);
+    ``gz * (a*b/c) * hyp2f1(a+1, b+1, c+1, z)`` for ``z``."""
+
+    nin = 4
+    rule, special = "OP-HYP2F1-1", "hyp2f1"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        a, b, c, z = inputs
+        slope = mul(true_div(mul(a, b), c), hyp2f1(add(a, 1), add(b, 1), add(c, 1), z))
+        return [*(_grad_undefined(self, n, gz, _SERIES) for n in "abc"), mul(gz, slope)]
+
+
+_SQRT_2PI = float(np.sqrt(2.0 * np.pi))
+
+
+class OwensT(ScipySpecial):
+    """Owen's T function ``owens_t(h, a)`` (OP-OWENST-1); gradients
+    ``-gz * exp(-h*h/2) * erf(a*h/sqrt(2)) / (2*sqrt(2*pi))`` and
+    ``gz * exp(-(a*a+1)*h*h/2) / (2*pi*(a*a+1))``."""
+
+    rule, special = "OP-OWENST-1", "owens_t"
+
+    def __str__(self) -> str:
+        return "Owens_t"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        h, a = inputs
+        h2, a2p1 = pow(h, 2), add(pow(a, 2), 1)
+        gh = true_div(mul(mul(mul(gz, -1), exp(true_div(neg(h2), 2))), erf(true_div(mul(a, h), float(np.sqrt(2.0))))),
+                      2 * _SQRT_2PI)
+        ga = true_div(mul(gz, exp(mul(mul(-0.5, a2p1), h2))), mul(2 * np.pi, a2p1))
+        return [gh, ga]
+
+
+class NdtriExp(ScipyUnary):
+    """The inverse of ``log(ndtr(x))`` (OP-NDTRIEXP-1), by ``scipy.special.ndtri_exp``;
+    gradient ``gz * sqrt(2*pi) * exp(x + z*z/2)``."""
+
+    rule, special = "OP-NDTRIEXP-1", "ndtri_exp"
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        return [mul(mul(gz, _SQRT_2PI), exp(add(inputs[0], true_div(pow(output, 2), 2))))]
+
+
+class XLogY(ScalarOp):
+    """``x * log(y)``, and ``0`` where ``x == 0`` (OP-SPECIAL-5), computed as PyTensor's
+    ``switch(eq(x, 0), 0, x * log(y))``: ``log(y)`` in ``y``'s float dtype, the product in
+    the upcast of ``x``'s dtype and that one.  Gradients ``gz * log(y)`` and ``gz * x / y``
+    (not masked at ``x == 0``)."""
+
+    log = staticmethod(np.log)
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return upcast("int8", upcast(dtypes[0], upgrade_to_float(dtypes[1])))
+
+    def impl(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            logy = self.log(y.astype(upgrade_to_float(y.dtype.name), copy=False))
+            dtype = upcast(x.dtype.name, logy.dtype.name)
+            return np.where(x == 0, 0, np.multiply(x.astype(dtype, copy=False), logy.astype(dtype, copy=False))).astype(
+                self.output_dtype(x.dtype.name, y.dtype.name), copy=False)
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [mul(gz, log(y)), true_div(mul(gz, x), y)]
+
+
+class XLog1pY(XLogY):
+    """``x * log1p(y)``, and ``0`` where ``x == 0`` (OP-SPECIAL-5), as :class:`XLogY` with
+    ``log1p``.  Gradients ``gz * log1p(y)`` and ``gz * x / (1 + y)``."""
+
+    log = staticmethod(np.log1p)
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        x, y = inputs
+        return [mul(gz, log1p(y)), true_div(mul(gz, x), add(1, y))]
+
+
 class Log1mexp(FloatUnary):
     """``log(1 - exp(x))`` (OP-LOG1MEXP-1), piecewise as PyTensor: where ``x < log(0.5)``,
     ``log1p(-exp(x))``, else ``log(-expm1(x))`` (``-inf`` at 0, ``nan`` above).  Gradient
@@ -992,6 +1280,24 @@ psi = digamma = _elemwise(Psi())
 tri_gamma = _elemwise(TriGamma())
 polygamma = _elemwise(PolyGamma())
 log1mexp = _elemwise(Log1mexp())
+j0 = _elemwise(J0())
+j1 = _elemwise(J1())
+i0 = _elemwise(I0())
+i1 = _elemwise(I1())
+jv = _elemwise(Jv())
+ive = _elemwise(Ive())
+kve = _elemwise(Kve())
+gammainc = _elemwise(GammaInc())
+gammaincc = _elemwise(GammaIncC())
+gammaincinv = _elemwise(GammaIncInv())
+gammainccinv = _elemwise(GammaIncCInv())
+betainc = _elemwise(BetaInc())
+betaincinv = _elemwise(BetaIncInv())
+hyp2f1 = _elemwise(Hyp2F1())
+owens_t = _elemwise(OwensT())
+ndtri_exp = _elemwise(NdtriExp())
+_xlogy = _elemwise(XLogY())
+_xlog1py = _elemwise(XLog1pY())
 isnan = _elemwise(IsNan())
 isinf = _elemwise(IsInf())
 isfinite = _elemwise(IsFinite())
@@ -1169,3 +1475,40 @@ def rad2deg(x: Any) -> TensorVariable:
     builds it (OP-DEGREES-1)."""
     x = as_tensor_variable(x)
     return mul(x, np.asarray(180 / np.pi, dtype=upgrade_to_float(x.dtype)))
+
+
+# -- scipy.special functions PyTensor defines as compositions (OP-BESSEL-1, OP-GAMMAINC-1) --
+def iv(v: Any, x: Any) -> TensorVariable:
+    """``iv(v, x)``, the modified Bessel function of the first kind: ``ive(v, x) *
+    exp(abs(x))`` (OP-BESSEL-1)."""
+    return mul(ive(v, x), exp(abs(x)))  # OP-BESSEL-1
+
+
+def kv(v: Any, x: Any) -> TensorVariable:
+    """``kv(v, x)``, the modified Bessel function of the second kind: ``kve(v, x) *
+    exp(-x)`` (OP-BESSEL-1)."""
+    return mul(kve(v, x), exp(neg(x)))  # OP-BESSEL-1
+
+
+def kn(n: Any, x: Any) -> TensorVariable:
+    """``kn(n, x)``: the same graph as ``kv(n, x)`` (OP-BESSEL-1)."""
+    return kv(n, x)
+
+
+def gammau(k: Any, x: Any) -> TensorVariable:
+    """The upper incomplete gamma function ``gammaincc(k, x) * gamma(k)`` (OP-GAMMAINC-1)."""
+    return mul(gammaincc(k, x), gamma(k))  # OP-GAMMAINC-1
+
+
+def gammal(k: Any, x: Any) -> TensorVariable:
+    """The lower incomplete gamma function ``gammainc(k, x) * gamma(k)`` (OP-GAMMAINC-1)."""
+    return mul(gammainc(k, x), gamma(k))  # OP-GAMMAINC-1
+
+
+def chi2sf(x: Any, k: Any) -> TensorVariable:
+    """The chi-squared survival function ``gammaincc(k / 2, x / 2)`` (OP-GAMMAINC-1).
+    Deprecated, as in PyTensor: warns (``UserWarning``)."""
+    import warnings
+
+    warnings.warn("chi2sf is deprecated. Use `gammaincc(k / 2, x / 2)` instead", UserWarning, stacklevel=2)
+    return gammaincc(true_div(k, 2), true_div(x, 2))  # OP-GAMMAINC-1

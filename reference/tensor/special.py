@@ -1,6 +1,7 @@
-"""``pt.special``: softmax, log_softmax, logit, and PyTensor's ``logsumexp`` and ``logaddexp``
-(the functions ``pt.logsumexp`` and ``pt.logaddexp`` are).
-Spec: spec/2-ops.rst, "Special functions" (OP-SPECIAL-1 .. OP-SPECIAL-3).
+"""``pt.special``: softmax, log_softmax, logit, beta, betaln, factorial, poch, xlogy,
+xlog1py, and PyTensor's ``logsumexp`` and ``logaddexp`` (the functions ``pt.logsumexp`` and
+``pt.logaddexp`` are).  Spec: spec/2-ops.rst, "Special functions" (OP-SPECIAL-1 ..
+OP-SPECIAL-5).
 
 Each function is a composition of the ops of chapter 2, written as the formula PyTensor's
 evaluation computes (the maximum along the axes is subtracted before ``exp``), so dtypes,
@@ -14,13 +15,29 @@ from typing import Any
 import numpy as np
 
 from reference.errors import SpecTypeError
-from reference.tensor.math import exp, log, logaddexp, logsumexp, sub, true_div
+from reference.tensor.math import (
+    _xlog1py,
+    _xlogy,
+    add,
+    exp,
+    gamma,
+    gammaln,
+    log,
+    logaddexp,
+    logsumexp,
+    mul,
+    sub,
+    true_div,
+)
 from reference.tensor.reduction import max as max_
 from reference.tensor.reduction import normalize_axes
 from reference.tensor.reduction import sum as sum_
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
-__all__ = ["log_softmax", "logaddexp", "logit", "logsumexp", "softmax"]
+__all__ = [
+    "beta", "betaln", "factorial", "log_softmax", "logaddexp", "logit", "logsumexp", "poch", "softmax",
+    "xlog1py", "xlogy",
+]  # fmt: skip
 
 
 def _axes(x: TensorVariable, axis: Any, name: str) -> tuple[int, ...]:
@@ -59,3 +76,37 @@ def logit(x: Any) -> TensorVariable:
     """``log(x / (1 - x))``, the inverse of ``sigmoid`` (OP-SPECIAL-3)."""
     x = as_tensor_variable(x)
     return log(true_div(x, sub(1, x)))  # OP-SPECIAL-3
+
+
+def beta(a: Any, b: Any) -> TensorVariable:
+    """The beta function ``gamma(a) * gamma(b) / gamma(a + b)`` (OP-SPECIAL-4)."""
+    return true_div(mul(gamma(a), gamma(b)), gamma(add(a, b)))  # OP-SPECIAL-4
+
+
+def betaln(a: Any, b: Any) -> TensorVariable:
+    """``gammaln(a) + gammaln(b) - gammaln(a + b)`` (OP-SPECIAL-4)."""
+    return sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)))  # OP-SPECIAL-4
+
+
+def factorial(n: Any) -> TensorVariable:
+    """``gamma(n + 1)`` (OP-SPECIAL-4)."""
+    return gamma(add(n, 1))  # OP-SPECIAL-4
+
+
+def poch(z: Any, m: Any) -> TensorVariable:
+    """The rising factorial ``gamma(z + m) / gamma(z)`` (OP-SPECIAL-4)."""
+    return true_div(gamma(add(z, m)), gamma(z))  # OP-SPECIAL-4
+
+
+def xlogy(x: Any, y: Any) -> TensorVariable:
+    """``x * log(y)``, and ``0`` where ``x == 0`` (OP-SPECIAL-5)."""
+    return _xlogy(x, y)  # OP-SPECIAL-5
+
+
+def xlog1py(x: Any, y: Any) -> TensorVariable:
+    """``x * log1p(y)``, and ``0`` where ``x == 0`` (OP-SPECIAL-5)."""
+    return _xlog1py(x, y)  # OP-SPECIAL-5
+
+
+# importing the submodule makes ``pt.xlogx`` the module, as in PyTensor (OP-SPECIAL-5)
+from reference.tensor import xlogx  # noqa: E402, F401
