@@ -121,7 +121,7 @@ class Builder:
                                           "invert", "round", "identity", "arcsin", "arccos", "arctan",
                                           "sinh", "cosh", "arcsinh", "arccosh", "arctanh", "log2", "log10",
                                           "exp2", "trunc", "erfc", "erfcx", "erfinv", "erfcinv", "gamma",
-                                          "gammaln", "psi"]))
+                                          "gammaln", "psi", "j0", "j1", "i0", "i1", "ndtri_exp"]))
         fn = {"round": pt.round}.get(name) or getattr(pt, name)
         return self.wrap(fn(x.var))
 
