@@ -19,8 +19,9 @@ from reference.errors import (
 from reference.evaluate import evaluate
 from reference.grad import grad
 from reference.graph.basic import Apply, Constant, Op, Variable
+from reference.graph.replace import clone_replace
 from reference.graph.shared import SharedVariable, shared
-from reference.graph.traversal import clone_replace, graph_inputs
+from reference.graph.traversal import graph_inputs
 from reference.graph.type import TensorType
 from reference.tensor.blas import dot
 

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-_CHOICES: dict[str, tuple[Any, ...] | None] = {
+_CHOICES: dict[str, tuple[Any, ...] | type | None] = {
     "floatX": ("float64", "float32"),
     # FN-ARGS-2: reference's modes, PyTensor's mode names, or a Mode (checked in __setattr__)
     "mode": (None, "python", "c", "check", "Mode", "FAST_RUN", "FAST_COMPILE", "DebugMode",
@@ -21,6 +21,26 @@ _CHOICES: dict[str, tuple[Any, ...] | None] = {
     "compute_test_value": ("off",),
     "cloop__tier": ("auto", "generic", "specialised"),
     "cloop__cache_size": None,  # a count: _check_count
+    # PyTensor's own flags that scripts commonly set; only on_unused_input changes anything
+    # (function's default): reference has no rewrites, linkers, profiler or garbage
+    # collector to configure (GRAPH-CONFIG-1)
+    "on_unused_input": ("raise", "warn", "ignore"),
+    "optimizer": ("o4", "o3", "o2", "o1", "unsafe", "fast_run", "fast_compile", "merge", "None"),
+    "linker": ("auto", "cvm", "cvm_nogc", "c|py", "c|py_nogc", "py", "vm", "vm_nogc", "c", "numba", "jax"),
+    "exception_verbosity": ("low", "medium", "high"),
+    "warn_float64": ("ignore", "warn", "raise", "pdb"),
+    "cast_policy": ("custom", "numpy+floatX"),
+    "on_opt_error": ("warn", "ignore", "raise", "pdb"),
+    "on_shape_error": ("warn", "raise"),
+    "allow_gc": (True, False),
+    "check_input": (True, False),
+    "profile": (False, True),
+    "profile_memory": (False, True),
+    "print_global_stats": (False, True),
+    "optimizer_verbose": (False, True),
+    "optimizer_including": str,
+    "optimizer_excluding": str,
+    "optimizer_requiring": str,
 }
 
 _DEFAULTS: dict[str, Any] = {
@@ -31,6 +51,23 @@ _DEFAULTS: dict[str, Any] = {
     "cloop__tier": "auto",
     # compiled specialised programs kept on disk, the least recently used removed (KERN-TIER-3)
     "cloop__cache_size": 256,
+    "on_unused_input": "raise",
+    "optimizer": "o4",
+    "linker": "auto",
+    "exception_verbosity": "low",
+    "warn_float64": "ignore",
+    "cast_policy": "custom",
+    "on_opt_error": "warn",
+    "on_shape_error": "warn",
+    "allow_gc": True,
+    "check_input": True,
+    "profile": False,
+    "profile_memory": False,
+    "print_global_stats": False,
+    "optimizer_verbose": False,
+    "optimizer_including": "",
+    "optimizer_excluding": "",
+    "optimizer_requiring": "",
 }
 
 
@@ -46,6 +83,8 @@ def _parse(name: str, text: str) -> Any:
             return int(text)
         except ValueError:
             raise ValueError(f"REFERENCE_FLAGS: {name} expects an integer, got {text!r}") from None
+    if _CHOICES[name] is str or name == "optimizer":
+        return text
     if text in ("None", ""):
         return None
     return text
@@ -71,6 +110,11 @@ class Config:
             if isinstance(value, Mode):  # FN-ARGS-2: a Mode object
                 object.__setattr__(self, name, value)
                 return
+        if choices is str:
+            if not isinstance(value, str):
+                raise ValueError(f"config.{name} must be a string, got {value!r}")
+            object.__setattr__(self, name, value)
+            return
         if choices is not None and value not in choices:
             raise ValueError(f"config.{name} must be one of {choices}, got {value!r}")
         if choices is None and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):

@@ -17,7 +17,7 @@ from reference.errors import (
     SpecTypeError,
     SpecValueError,
 )
-from reference.graph.basic import Variable
+from reference.graph.basic import Apply, Op, Variable
 from reference.graph.traversal import toposort
 from reference.graph.type import DISCRETE_DTYPES
 from reference.tensor.variable import TensorVariable, as_tensor_variable
@@ -295,3 +295,63 @@ def Rop(f: Any, wrt: Any, eval_points: Any, disconnected_outputs: str = "raise",
     warnings.warn("Rop is deprecated, use pushforward instead.", FutureWarning, stacklevel=2)
     return _pushforward(f, wrt, eval_points, disconnected_outputs, return_disconnected,
                         use_op_rop_implementation, "use_op_rop_implementation", "Rop")
+
+
+class GradientOverride(Op):
+    """The identity, with a pullback of its own (GRAD-CONST-2): ``kind`` is ``"zero"``
+    (zeros), ``"disconnected"`` (nothing: the input is disconnected through this path),
+    ``"clip"`` (the cotangent clipped to ``[a, b]``, the node's other inputs) or ``"scale"``
+    (the cotangent times the node's other input)."""
+
+    __props__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return {"zero": "ZeroGrad", "disconnected": "DisconnectedGrad", "clip": "GradClip",
+                "scale": "GradScale"}[self.kind]
+
+    def make_node(self, x: Any, *parameters: Any) -> Apply:
+        x = as_tensor_variable(x)
+        return Apply(self, [x, *(as_tensor_variable(p) for p in parameters)], [x.type])
+
+    def perform(self, node: Apply, x: Any, *parameters: Any) -> Any:
+        return x.copy()
+
+    def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
+        return [shapes[0]]
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        from reference.tensor.basic import zeros_like
+        from reference.tensor.math import clip, mul
+
+        g, x, parameters = output_grads[0], node.inputs[0], node.inputs[1:]
+        rest: list[Any] = [None] * len(parameters)
+        if self.kind == "zero":
+            return [zeros_like(x), *rest]
+        if self.kind == "disconnected":
+            return [None, *rest]
+        if self.kind == "clip":
+            return [clip(g, parameters[0], parameters[1]), *rest]
+        return [mul(g, parameters[0]), *rest]
+
+
+def zero_grad(x: Any) -> Variable:
+    """``x``, through which every gradient is zero (GRAD-CONST-2)."""
+    return GradientOverride("zero")(x)
+
+
+def disconnected_grad(x: Any) -> Variable:
+    """``x``, through which no gradient flows: a path through it is disconnected (GRAD-CONST-2)."""
+    return GradientOverride("disconnected")(x)
+
+
+def grad_clip(x: Any, lower_bound: Any, upper_bound: Any) -> Variable:
+    """``x``, whose gradient is clipped to ``[lower_bound, upper_bound]`` (GRAD-CONST-2)."""
+    return GradientOverride("clip")(x, lower_bound, upper_bound)
+
+
+def grad_scale(x: Any, multiplier: Any) -> Variable:
+    """``x``, whose gradient is multiplied by ``multiplier`` (GRAD-CONST-2)."""
+    return GradientOverride("scale")(x, multiplier)

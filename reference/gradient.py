@@ -1,14 +1,27 @@
 """PyTensor's ``pytensor.gradient`` names: ``grad``, ``jacobian``, ``hessian``,
 ``hessian_vector_product``, ``pullback``, ``pushforward``, ``Lop``, ``Rop``, ``verify_grad``,
-``numeric_grad``, ``DisconnectedInputError``.
+``numeric_grad``, ``DisconnectedInputError``, ``zero_grad``, ``disconnected_grad``, ``grad_clip``,
+``grad_scale``.
 The rules are in :mod:`reference.grad` and :mod:`reference.jacobian` (spec chapter 4)."""
 
 from reference.errors import DisconnectedInputError
-from reference.grad import Lop, Rop, backprop, grad, pullback, pushforward
+from reference.grad import (
+    Lop,
+    Rop,
+    backprop,
+    disconnected_grad,
+    grad,
+    grad_clip,
+    grad_scale,
+    pullback,
+    pushforward,
+    zero_grad,
+)
 from reference.jacobian import hessian, hessian_vector_product, jacobian
 from reference.testing.gradcheck import numeric_grad, verify_grad
 
 __all__ = [
-    "DisconnectedInputError", "Lop", "Rop", "backprop", "grad", "hessian", "hessian_vector_product",
-    "jacobian", "numeric_grad", "pullback", "pushforward", "verify_grad",
+    "DisconnectedInputError", "Lop", "Rop", "backprop", "disconnected_grad", "grad", "grad_clip",
+    "grad_scale", "hessian", "hessian_vector_product", "jacobian", "numeric_grad", "pullback",
+    "pushforward", "verify_grad", "zero_grad",
 ]

@@ -2,10 +2,8 @@
 Spec: spec/4-gradients.rst, "Jacobians and Hessians" (GRAD-JAC-*).
 
 As in PyTensor, a Jacobian is a loop over the entries of the flattened expression whose
-step is the gradient of one entry.  The step reads the expression and ``wrt`` as free
-variables of its body (SCAN-BODY-3), not as placeholders passed in ``non_sequences``:
-``reference`` passes fresh placeholders for non-sequences (SCAN-ARGS-4), and the gradient
-of a placeholder with respect to another is disconnected.
+step is the gradient of one entry; the expression and ``wrt`` are the loop's
+non-sequences (``fn`` differentiates through them: SCAN-ARGS-4).
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reference.errors import SpecNotImplementedError, SpecTypeError, SpecValueError
+from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Variable
 from reference.graph.type import DISCRETE_DTYPES
 
@@ -55,12 +53,7 @@ def jacobian(expression: Any, wrt: Any, consider_constant: Sequence[Variable] | 
 
     if not isinstance(expression, Variable):
         raise SpecTypeError("GRAD-JAC-1", f"jacobian: expression must be a variable, got {expression!r}")
-    if vectorize:  # GRAD-JAC-1: the vectorised graph is not implemented
-        raise SpecNotImplementedError(
-            "GRAD-JAC-1",
-            "jacobian: vectorize=True is not implemented; use vectorize=False (the default), "
-            "which gives the same values with a loop over the rows",
-        )
+    # GRAD-JAC-1: vectorize=True gives the same values; reference always builds the loop
     if expression.type.dtype in DISCRETE_DTYPES:
         raise SpecTypeError(
             "GRAD-JAC-1", f"jacobian: expression must have a float dtype, got {expression.type.dtype}"
@@ -72,11 +65,11 @@ def jacobian(expression: Any, wrt: Any, consider_constant: Sequence[Variable] | 
     else:  # GRAD-JAC-1 step 3: one gradient per entry of the flattened expression
         flat = pt.flatten(expression)
 
-        def row(i: Variable) -> list[Variable]:
-            return grad(flat[i], wrt_list, **kwargs)
+        def row(i: Variable, flat: Variable, *wrt_given: Variable) -> list[Variable]:
+            return grad(flat[i], list(wrt_given), **kwargs)
 
-        rows = scan(row, sequences=pt.arange(flat.shape[0]), return_updates=False, return_list=True,
-                    name="jacobian")
+        rows = scan(row, sequences=pt.arange(flat.shape[0]), non_sequences=[flat, *wrt_list],
+                    return_updates=False, return_list=True, name="jacobian")
     results = []
     for jac, w in zip(rows, wrt_list, strict=True):
         if jac.ndim < expression.ndim + w.ndim:  # GRAD-JAC-1 step 4
@@ -105,11 +98,12 @@ def hessian(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = 
             raise SpecValueError("GRAD-JAC-2", f"hessian: wrt[{i}] must be a vector (1-d), got {w.type}")
         g = grad(cost, w, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
 
-        def row(j: Variable, g: Variable = g, w: Variable = w) -> Variable:
+        def row(j: Variable, g: Variable, w: Variable) -> Variable:
             # GRAD-JAC-2: an entry of the gradient may not depend on w (no error)
             return grad(g[j], w, consider_constant=consider_constant, disconnected_inputs="ignore")
 
-        results.append(scan(row, sequences=pt.arange(g.shape[0]), return_updates=False, name="hessian"))
+        results.append(scan(row, sequences=pt.arange(g.shape[0]), non_sequences=[g, w],
+                            return_updates=False, name="hessian"))
     return _as_given(wrt, results)
 
 

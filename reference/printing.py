@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+import numpy as np
+
 from reference.graph.basic import Variable
 
 
@@ -116,12 +118,55 @@ def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape:
     return text
 
 
+#: elementwise ops printed infix, always in parentheses, as PyTensor's pprint does
+_INFIX = {"Add": "+", "Sub": "-", "Mul": "*", "TrueDiv": "/", "IntDiv": "//", "Pow": "**"}
+#: elementwise ops PyTensor's pprint names otherwise than reference's op label
+_NAMES = {"GT": "Gt", "LT": "Lt", "GE": "Ge", "LE": "Le", "EQ": "Eq", "NEQ": "Neq"}
+
+
+def _pp_root(variable: Variable) -> str:
+    from reference.graph.basic import Constant
+
+    if isinstance(variable, Constant) and variable.name is None:
+        return str(np.asarray(variable.data))  # numpy's form, as PyTensor's pprint
+    return str(variable)
+
+
 def pprint(variable: Variable) -> str:
-    """A one-line infix rendering of ``variable``'s graph."""
+    """A one-line rendering of ``variable``'s graph (GRAPH-PRINT-1): arithmetic infix in
+    parentheses (``((x ** 2) + 3)``), ``-x``, ``|x|``, casts as ``float32(x)``, sums as
+    ``sum(x, axis=...)``, constant slices as ``x[1:3]``, a matrix transpose as ``M.T``, and
+    every other op as ``<label>(<inputs>)``."""
     node = variable.owner
     if node is None:
-        return str(variable)
-    return f"{node.op}({', '.join(pprint(v) for v in node.inputs)})"
+        return _pp_root(variable)
+    op, args = node.op, [pprint(v) for v in node.inputs]
+    name = type(op).__name__
+    if name == "Elemwise":
+        scalar = str(getattr(op, "scalar_op", ""))
+        if scalar in _INFIX and len(args) >= 2:
+            return "(" + f" {_INFIX[scalar]} ".join(args) + ")"
+        if scalar == "Neg" and len(args) == 1:
+            return f"(-{args[0]})"
+        if scalar == "Abs" and len(args) == 1:
+            return f"|{args[0]}|"
+        if scalar.startswith("Cast{") and len(args) == 1:
+            return f"{scalar[5:-1]}({args[0]})"
+        if scalar in _NAMES:
+            return f"{_NAMES[scalar]}({', '.join(args)})"
+    if name == "Reduce" and getattr(op, "kind", None) == "sum" and len(args) == 1:
+        axes = tuple(range(node.inputs[0].ndim)) if op.axes is None else tuple(op.axes)
+        every = sorted(axes) == list(range(node.inputs[0].ndim))
+        return f"sum({args[0]}, axis={None if every else axes})"
+    if name == "Subtensor" and len(args) == 1:
+        return f"{args[0]}[{str(op)[len('Subtensor{'):-1]}]"
+    if name == "DimShuffle" and node.inputs[0].ndim == 2 and tuple(op.new_order) == (1, 0):
+        return f"{args[0]}.T"
+    return f"{op}({', '.join(args)})"
+
+
+#: PyTensor's other name of pprint (``pytensor.printing.pp``)
+pp = pprint
 
 
 def profile_summary(obj: Any) -> str:

@@ -128,8 +128,11 @@ def test_graph_eval_2__reading_bound_constant_shared_or_missing():
     s = pytensor.shared(10.0, name="s")
     assert (x + 1 + s).eval({x: 1.0}) == 12.0
     with pytest.raises(MissingInputError) as info:
-        (x + y).eval({x: 1.0})
+        pytensor.evaluate(x + y, {x: 1.0})
     assert info.value.rule == "GRAPH-EVAL-2"
+    with pytest.raises(MissingInputError) as info:  # GRAPH-EVAL-6: eval builds a function
+        (x + y).eval({x: 1.0})
+    assert info.value.rule == "FN-INPUT-5"
     assert "y" in str(info.value) and "Scalar(float64" in str(info.value)
 
 
@@ -278,11 +281,13 @@ def test_graph_config_1__environment_text_is_parsed():
 def test_graph_config_1__set_and_change_flags_restore():
     config = Config()
     with pytest.raises(AttributeError):
-        config.linker = "py"
+        config.device = "cpu"
     with pytest.raises(AttributeError):
-        _ = config.optimizer
+        _ = config.print_test_value
     with pytest.raises(ValueError):
         config.floatX = "int32"
+    with pytest.raises(ValueError):
+        config.linker = "gpu"
     with pytensor.config.change_flags(floatX="float32"):
         v = pt.vector()
         c = pt.constant(0.1)

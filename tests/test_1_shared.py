@@ -137,7 +137,7 @@ def test_shared_update_1__building_and_evaluating_never_change_a_value():
     s = shared(0, name="s")
     s.default_update = s + 1
     y = s * 10
-    assert y.eval() == 0 and pytensor.evaluate([y, s + 1]) == [0, 1]
+    assert pytensor.evaluate(y) == 0 and pytensor.evaluate([y, s + 1]) == [0, 1]
     f = function([], y, no_default_updates=True)
     g = function([], y)
     assert s.get_value() == 0  # building functions changes nothing

@@ -235,7 +235,9 @@ def test_scan_args_4__a_python_number_becomes_an_int8_constant():
 
 
 @pytest.mark.rule("SCAN-ARGS-4")
-def test_scan_args_4__a_variable_is_a_placeholder_bound_at_every_step():
+def test_scan_args_4__fn_receives_the_variable_and_the_step_binds_a_placeholder():
+    """As PyTensor: fn is called with the non-sequence itself; the step built from its
+    result reads a placeholder of the same type and name, bound at every step."""
     x, w = pt.vector("x"), pt.scalar("w")
     seen = []
 
@@ -244,8 +246,34 @@ def test_scan_args_4__a_variable_is_a_placeholder_bound_at_every_step():
         return a * w_inner
 
     y = sc(fn, sequences=x, non_sequences=[w])
-    assert seen[0] is not w and seen[0].name == "w" and seen[0].type == w.type
+    assert seen[0] is w
+    (inner,) = y.owner.op.spec.non_sequences
+    assert inner is not w and inner.name == "w" and inner.type == w.type
     np.testing.assert_array_equal(pytensor.function([x, w], y)([1.0, 2.0], 5.0), [5.0, 10.0])
+
+
+@pytest.mark.rule("SCAN-ARGS-4")
+def test_scan_args_4__fn_can_differentiate_through_the_non_sequences():
+    """The Jacobian idiom of PyTensor's derivatives tutorial: grad(y[i], x) inside fn, with
+    y = f(x) and both given as non-sequences."""
+    x = pt.dvector("x")
+    y = x ** 2
+    J, updates = pytensor.scan(lambda i, y, x: pytensor.grad(y[i], x),
+                               sequences=pt.arange(y.shape[0]), non_sequences=[y, x])
+    f = pytensor.function([x], J, updates=updates)
+    np.testing.assert_array_equal(f([4.0, 4.0]), [[8.0, 0.0], [0.0, 8.0]])
+    v = pt.dvector("v")
+    A = pt.dmatrix("A")
+    out = pt.tanh(pt.dot(v, A))
+    J2, _ = pytensor.scan(lambda i, out, v: pytensor.grad(out[i], v),
+                          sequences=pt.arange(out.shape[0]), non_sequences=[out, v])
+    a = np.random.default_rng(0).normal(size=(3, 3))
+    vv = np.array([0.1, -0.2, 0.3])
+    expected = (1 - np.tanh(vv @ a) ** 2)[:, None] * a.T
+    np.testing.assert_allclose(pytensor.function([v, A], J2)(vv, a), expected, rtol=1e-12)
+    H, _ = pytensor.scan(lambda i, gy, x: pytensor.grad(gy[i], x),
+                         sequences=pt.arange(x.shape[0]), non_sequences=[pytensor.grad(pt.sum(x ** 3), x), x])
+    np.testing.assert_array_equal(pytensor.function([x], H)([1.0, 2.0]), [[6.0, 0.0], [0.0, 12.0]])
 
 
 @pytest.mark.rule("SCAN-ARGS-4")

@@ -10,7 +10,6 @@ import reference as pytensor
 import reference.tensor as pt
 from reference.errors import (
     DisconnectedInputError,
-    SpecNotImplementedError,
     SpecTypeError,
     SpecValueError,
 )
@@ -122,9 +121,14 @@ def test_grad_jac_1__errors_name_the_argument():
         jacobian(v * 2, [v, 3])
     with pytest.raises(SpecTypeError, match="expression must have a float dtype, got int32"):
         jacobian(pt.ivector("i") * 2, v)
-    with pytest.raises(SpecNotImplementedError, match=r"\[GRAD-JAC-1\] jacobian: vectorize=True") as info:
-        jacobian(v * 2, v, vectorize=True)
-    assert isinstance(info.value, NotImplementedError)
+
+
+@pytest.mark.rule("GRAD-JAC-1")
+def test_grad_jac_1__vectorize_true_gives_the_same_values():
+    v = pt.dvector("v")
+    value = np.array([4.0, 5.0])
+    np.testing.assert_array_equal(jacobian(v ** 2, v, vectorize=True).eval({v: value}),
+                                  jacobian(v ** 2, v).eval({v: value}))
 
 
 @pytest.mark.rule("GRAD-JAC-1")

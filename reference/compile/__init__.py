@@ -4,6 +4,9 @@ from reference.compile import mode
 from reference.compile.builders import OpFromGraph
 from reference.compile.function import Function, function
 from reference.compile.io import In, Out
-from reference.compile.mode import Mode, get_mode
+from reference.compile.mode import Mode, get_default_mode, get_mode
+from reference.errors import UnusedInputError
+from reference.graph.shared import SharedVariable, shared
 
-__all__ = ["Function", "In", "Mode", "OpFromGraph", "Out", "function", "get_mode", "mode"]
+__all__ = ["Function", "In", "Mode", "OpFromGraph", "Out", "SharedVariable", "UnusedInputError", "function",
+           "get_default_mode", "get_mode", "mode", "shared"]

@@ -155,7 +155,7 @@ class Function:
 
         self.computed = assign_modes(self.computed, self.mode)  # KERN-MODE-1
         self.order = toposort(self.computed)
-        self._check_graph(on_unused_input or "raise")
+        self._check_graph(on_unused_input or config.on_unused_input)  # GRAPH-CONFIG-1
         #: each input's name in error messages
         self.input_labels = [f"input {i}" + (f" ({name})" if name else "") for i, name in enumerate(self.input_names)]
         #: the graph's constants, bound once per call (GRAPH-EVAL-2: a constant's value is its data)
@@ -335,6 +335,8 @@ class Function:
             args["name"] = name
         if delete_updates:
             args["updates"], args["no_default_updates"] = None, True
+            # an input used only by the dropped updates stays an (unused) input
+            args["on_unused_input"] = "ignore"
         if swap:
             pairs = _pairs(swap, "swap")
             for old, new in pairs:

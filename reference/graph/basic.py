@@ -7,6 +7,7 @@ a constant or a shared variable: ``owner is None``, GRAPH-ROOT-1) or the ``index
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -51,11 +52,42 @@ class Variable:
     def get_parents(self) -> list[Apply]:
         return [] if self.owner is None else [self.owner]
 
-    def eval(self, inputs_to_values: dict | None = None) -> np.ndarray:
-        """Evaluate this variable with the reference evaluator (GRAPH-EVAL-1)."""
-        from reference.evaluate import evaluate
+    def eval(self, inputs_to_values: dict | None = None, **kwargs: Any) -> np.ndarray:
+        """The value of this variable, as PyTensor's ``eval`` (GRAPH-EVAL-6): a function of
+        the keys of ``inputs_to_values`` (variables, or names of variables of this graph)
+        computing it, built with ``kwargs`` once per set of keys and kept, then called."""
+        from reference.compile.function import function
+        from reference.errors import SpecValueError
+        from reference.graph.traversal import get_var_by_name
 
-        return evaluate(self, inputs_to_values or {})
+        ignore_unused = kwargs.get("on_unused_input") in ("ignore", "warn")
+        kwargs.setdefault("on_unused_input", "ignore")  # GRAPH-EVAL-6: extra variables are allowed
+        values: dict[Variable, Any] = {}
+        for key, value in (inputs_to_values or {}).items():
+            if isinstance(key, str):
+                found = get_var_by_name([self], key)
+                if len(found) > 1:
+                    raise SpecValueError("GRAPH-EVAL-6", f"eval: several variables of the graph are named {key!r}")
+                if not found and not ignore_unused:
+                    raise SpecValueError("GRAPH-EVAL-6", f"eval: no variable of the graph is named {key!r}")
+                if found:
+                    values[found[0]] = value
+            else:
+                values[key] = value
+        inputs = tuple(sorted(values, key=id))
+        cache = self.__dict__.setdefault("_fn_cache", {})
+        try:
+            key = (tuple(map(id, inputs)), tuple(kwargs.items()))
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in cache:
+            fn = cache[key][1]
+        else:
+            fn = function(list(inputs), self, **kwargs)
+            if key is not None:
+                cache[key] = (inputs, fn)  # the inputs are kept alive with the ids that name them
+        return fn(*[values[variable] for variable in inputs])
 
 
 class Constant(Variable):
@@ -87,10 +119,7 @@ class Apply:
     def __init__(self, op: Op, inputs: Sequence[Variable], output_types: Sequence[Any]) -> None:
         self.op = op
         self.inputs = list(inputs)
-        self.outputs = [
-            t.make_variable(self, i) if hasattr(t, "make_variable") else _tensor_output(t, self, i)
-            for i, t in enumerate(output_types)
-        ]
+        self.outputs = [_output(t, self, i) for i, t in enumerate(output_types)]
 
     @property
     def out(self) -> Variable:
@@ -118,6 +147,67 @@ def _tensor_output(type_: Any, owner: Apply, index: int) -> Variable:
     return TensorVariable(type_, owner=owner, index=index)
 
 
+def _output(spec: Any, owner: Apply, index: int) -> Variable:
+    """The ``index``-th output of ``owner``: made from a type, or, as PyTensor's ``Apply``
+    takes it, a new variable without owner (``x.type()``) that becomes the output (GRAPH-OP-2)."""
+    if isinstance(spec, Variable):
+        if spec.owner is not None:
+            raise ValueError(f"Apply: output {index} ({spec}) is already the output of {spec.owner}")
+        spec.owner, spec.index = owner, index
+        return spec
+    return spec.make_variable(owner, index) if hasattr(spec, "make_variable") else _tensor_output(spec, owner, index)
+
+
+def _parameters(function: Any) -> list[inspect.Parameter] | None:
+    try:
+        return list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
+def _pytensor_perform(function: Any) -> bool:
+    """``perform(self, node, inputs, output_storage[, params])``: PyTensor's signature."""
+    params = _parameters(function)
+    if params is None or any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+        return False
+    positional = [p for p in params if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    return len(positional) in (4, 5) and any(word in positional[3].name for word in ("out", "storage"))
+
+
+def _adapt_pytensor_op(cls: type) -> None:
+    """Give an Op subclass written for PyTensor reference's protocol (GRAPH-OP-2)."""
+    namespace = cls.__dict__
+    user_perform = namespace.get("perform")
+    if user_perform is not None and _pytensor_perform(user_perform):
+        def perform(self: Op, node: Apply, *inputs: Any) -> Any:
+            storage: list[list[Any]] = [[None] for _ in node.outputs]
+            user_perform(self, node, list(inputs), storage)
+            values = []
+            for (value,), output in zip(storage, node.outputs, strict=True):
+                dtype = getattr(output.type, "numpy_dtype", None)
+                values.append(np.asarray(value, dtype=dtype) if dtype is not None else value)
+            return values[0] if len(values) == 1 else tuple(values)
+
+        cls.perform = perform  # type: ignore[method-assign]
+    user_shape = namespace.get("infer_shape")
+    params = _parameters(user_shape) if user_shape is not None else None
+    if params and len(params) > 1 and params[1].name == "fgraph":
+        def infer_shape(self: Op, node: Apply, shapes: list, values: list) -> list:
+            return [tuple(int(n) for n in shape) for shape in user_shape(self, None, node, shapes)]
+
+        cls.infer_shape = infer_shape  # type: ignore[method-assign]
+    if "pullback" not in namespace and ("L_op" in namespace or "grad" in namespace):
+        def pullback(self: Op, node: Apply, output_grads: list) -> list:
+            from reference.tensor.basic import zeros_like
+
+            grads = [zeros_like(o) if g is None else g for o, g in zip(node.outputs, output_grads, strict=True)]
+            if hasattr(self, "L_op") and "L_op" in {k for c in type(self).__mro__ for k in c.__dict__}:
+                return list(self.L_op(node.inputs, node.outputs, grads))
+            return list(self.grad(node.inputs, grads))
+
+        cls.pullback = pullback  # type: ignore[attr-defined]
+
+
 class Op:
     """An operation.  Subclasses define:
 
@@ -132,6 +222,11 @@ class Op:
     """
 
     __props__: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__module__.startswith("reference."):  # GRAPH-OP-2: a user's Op
+            _adapt_pytensor_op(cls)
 
     def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
         node = self.make_node(*inputs, **kwargs)
@@ -160,3 +255,16 @@ class Op:
         return f"{name}{{{params}}}"
 
     __repr__ = __str__
+
+
+#: PyTensor's ``pytensor.graph.basic`` also gives the traversal helpers
+_TRAVERSAL = ("ancestors", "applys_between", "explicit_graph_inputs", "get_var_by_name", "graph_inputs",
+              "io_toposort", "variable_depends_on", "vars_between")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TRAVERSAL:  # imported here: traversal imports this module
+        from reference.graph import traversal
+
+        return getattr(traversal, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

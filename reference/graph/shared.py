@@ -47,12 +47,22 @@ class TensorSharedVariable(SharedVariable, TensorVariable):
     """A shared tensor.  Its type is fixed at creation: a new value must have the same
     dtype (or convert to it exactly) and ndim (SHARED-VALUE-2)."""
 
-    def __init__(self, type: TensorType, value: np.ndarray, name: str | None = None) -> None:  # noqa: A002
+    def __init__(self, type: TensorType, value: np.ndarray, name: str | None = None,  # noqa: A002
+                 strict: bool = False, allow_downcast: bool | None = None) -> None:
         TensorVariable.__init__(self, type, name=name)
+        #: SHARED-VALUE-2: how ``set_value`` converts new values
+        self.strict, self.allow_downcast = bool(strict), allow_downcast
         self._value = self._filter(value, borrow=True)
 
     def _filter(self, value: Any, borrow: bool) -> np.ndarray:
-        data = self.type.filter(value, argument=f"shared variable {self}")
+        argument = f"shared variable {self}"
+        if self.strict and not (isinstance(value, np.ndarray) and value.dtype == self.type.numpy_dtype):
+            raise SpecTypeError(
+                "SHARED-VALUE-2",
+                f"{argument} is strict: a new value must be an ndarray of dtype {self.type.dtype}, "
+                f"got {type(value).__name__}" + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""),
+            )
+        data = self.type.filter(value, argument=argument, allow_downcast=self.allow_downcast)
         if not borrow and (data is value or data.base is not None):
             data = data.copy()
         data.setflags(write=False)
@@ -62,7 +72,8 @@ class TensorSharedVariable(SharedVariable, TensorVariable):
         return self._value if borrow else self._value.copy()
 
     def clone(self) -> TensorSharedVariable:
-        return TensorSharedVariable(self.type, self._value, name=self.name)
+        return TensorSharedVariable(self.type, self._value, name=self.name, strict=self.strict,
+                                    allow_downcast=self.allow_downcast)
 
 
 class RandomGeneratorType:
@@ -123,4 +134,5 @@ def shared(value: Any, name: str | None = None, borrow: bool = False, strict: bo
         raise SpecTypeError("SHARED-VALUE-1", f"shared(): cannot hold a value of type {type(value).__name__}")
     static = (None,) * data.ndim if shape is None else tuple(shape)
     type_ = TensorType(data.dtype, static)
-    return TensorSharedVariable(type_, data if borrow else data.copy(), name=name)
+    return TensorSharedVariable(type_, data if borrow else data.copy(), name=name, strict=strict,
+                                allow_downcast=allow_downcast)

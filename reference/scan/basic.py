@@ -249,8 +249,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         inner = tuple(row(_tap_name(label, k)) for k in taps)
         recurrent_inner.append((initial, taps, inner, label))
         args.extend(inner)
-    non_sequence_args = [x if isinstance(x, SharedVariable | Constant) else x.type(x.name) for x in explicit]  # SCAN-ARGS-4
-    args.extend(non_sequence_args)
+    args.extend(explicit)  # SCAN-ARGS-4: fn receives each non-sequence itself
 
     result = fn(*args)
     raw_outputs, raw_updates, stop = split_step_result(result)
@@ -281,12 +280,24 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     visible = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
     updates.extend(_absorb_default_updates(visible, updates))
 
+    everything = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
+    # SCAN-ARGS-4: then each non-sequence (not shared, not a constant) is replaced in the
+    # step by a placeholder bound to its value at every step; fn could take gradients
+    # through the variable itself (grad(y[i], x) with y = f(x), both non-sequences)
+    non_sequence_inner = [x if isinstance(x, SharedVariable | Constant) else x.type(x.name) for x in explicit]
+    explicit_replace: dict[Variable, Variable] = {}
+    for outer, inner in zip(explicit, non_sequence_inner, strict=True):
+        if inner is not outer and outer not in explicit_replace:
+            explicit_replace[outer] = inner
+    if explicit_replace:
+        everything = clone_replace(everything, explicit_replace)
+
     # SCAN-BODY-3: free variables and shared variables become non-sequences
     # a shared variable given in non_sequences is passed to fn as itself; like one used
     # implicitly it becomes an outer input, so gradients reach it (GRAD-SCAN-5)
-    placeholders = {id(v) for v in args if not isinstance(v, SharedVariable | Constant)}
+    step_arguments = args[:len(args) - len(explicit)] + non_sequence_inner  # what the step binds
+    placeholders = {id(v) for v in step_arguments if not isinstance(v, SharedVariable | Constant)}
     updated = {id(t) for t, _ in updates}
-    everything = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
     implicit = [r for r in graph_inputs(everything)
                 if id(r) not in placeholders and not isinstance(r, Constant) and id(r) not in updated]
     if strict:
@@ -301,7 +312,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     replace: dict[Variable, Variable] = {}
     outer_non_sequences: list[Variable] = []
     inner_non_sequences: list[Variable] = []
-    for outer, arg in zip(explicit, non_sequence_args, strict=True):
+    for outer, arg in zip(explicit, non_sequence_inner, strict=True):
         if isinstance(arg, SharedVariable | Constant):
             continue
         outer_non_sequences.append(outer)

@@ -17,6 +17,7 @@ already sent back to rows ``t, t-1, ...`` of recurrent output ``r``:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from reference.errors import SpecValueError
@@ -81,6 +82,53 @@ def _with_every_row(node: Apply, output_grads: list[Variable | None]) -> tuple[A
             whole, kept = full.outputs[o], node.outputs[o]
             grads[o] = pt.concatenate([pt.zeros_like(whole[:whole.shape[0] - kept.shape[0]]), grads[o]])
     return full, grads
+
+
+_CONNECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def connected_inputs(spec: ScanSpec, outputs: list[int]) -> set[int]:
+    """The positions (among the outer inputs after ``n_steps``) of the inputs the loop's
+    ``outputs`` depend on (GRAD-SCAN-1 step 5): the sequences, initial states and
+    non-sequences whose placeholders the cotangent of an output's step reaches
+    (GRAD-CHAIN-1); an output whose step reaches recurrent output ``r``'s taps also
+    depends on ``r``'s initial state and on everything ``r`` depends on."""
+    direct = _CONNECTIONS.setdefault(spec, {})
+    first_initial = len(spec.sequences)
+    recurrent = [o for o, out in enumerate(spec.outputs) if isinstance(out, RecurrentOutput)]
+    found: set[int] = set()
+    pending, seen = list(outputs), set(outputs)
+    while pending:
+        o = pending.pop()
+        if o not in direct:
+            direct[o] = _step_connections(spec, spec.outputs[o].step)
+        found |= direct[o]
+        for i in direct[o]:                                         # y[t] reads z[t-1]: y needs z's inputs
+            r = i - first_initial
+            if 0 <= r < len(recurrent) and recurrent[r] not in seen:
+                seen.add(recurrent[r])
+                pending.append(recurrent[r])
+    return found
+
+
+def _step_connections(spec: ScanSpec, step: Variable) -> set[int]:
+    """The outer inputs (positions after ``n_steps``) whose placeholders ``step``'s
+    cotangent reaches."""
+    from reference.grad import backprop
+
+    if not _float(step):
+        return set()
+    owner: dict[int, int] = {}                                      # placeholder -> outer input
+    for s, seq in enumerate(spec.sequences):
+        owner.update((id(p), s) for p in seq.inner)
+    base = len(spec.sequences)
+    for r, out in enumerate(spec.recurrent):
+        owner.update((id(p), base + r) for p in out.inner)
+    base += len(spec.recurrent) + len(spec.shared_states)
+    owner.update((id(p), base + j) for j, p in enumerate(spec.non_sequences))
+    placeholders = [p for p in spec.inner_inputs if id(p) in owner and _float(p)]
+    grads = backprop([step], [step.type()], placeholders)
+    return {owner[id(p)] for p, g in zip(placeholders, grads, strict=True) if g is not None}
 
 
 def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Variable | None]:
@@ -209,4 +257,6 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
     offset += len(initials) + len(spec.shared_states)
     for j, g in zip(diff_ns, acc_final, strict=True):              # GRAD-SCAN-5
         grads[offset + j] = g
-    return grads
+    # GRAD-SCAN-1 step 5: an input no differentiated output depends on is disconnected
+    connected = connected_inputs(spec, [o for o, g in enumerate(trace_grads) if g is not None])
+    return [g if i >= base and i - base in connected else None for i, g in enumerate(grads)]

@@ -7,6 +7,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from reference.errors import SpecTypeError
 from reference.evaluate import Schedule
 from reference.graph.basic import Apply, Constant, Op
@@ -77,6 +79,7 @@ class ScanOp(Op):
             if not ok:
                 raise SpecTypeError("SCAN-NODE-1", f"{self}: {role} input {variable} has type {variable.type}, incompatible with {type_}")
         out_types: list[Any] = []
+        length = 1 if spec.n_steps_given and _known_int(outer[0]) == 1 else None  # SCAN-TYPE-3 step 3
         initials = iter(outer[spec.n_steps_given + len(spec.sequences):])
         for out in spec.outputs:
             if isinstance(out, RecurrentOutput):
@@ -85,7 +88,7 @@ class ScanOp(Op):
                 merged = tuple(a if a is not None else b for a, b in zip(row, out.step.type.shape, strict=True))
             else:
                 merged = out.step.type.shape
-            out_types.append(TensorType(out.step.type.dtype, (None, *merged)))
+            out_types.append(TensorType(out.step.type.dtype, (length, *merged)))
         out_types.extend(s.variable.type for s in spec.shared_states)
         return Apply(self, list(outer), out_types)
 
@@ -124,6 +127,14 @@ class ScanOp(Op):
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
         raise LookupError("the length of a nested loop's output is known only by running it")
+
+
+def _known_int(variable: Any) -> int | None:
+    """The value of a scalar known when the graph is built (OP-CONSTVAL-1), else None."""
+    from reference.tensor.shape import constant_value
+
+    value = constant_value(variable)
+    return None if value is None or np.ndim(value) != 0 else int(value)
 
 
 @functools.cache

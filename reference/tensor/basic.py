@@ -16,13 +16,35 @@ from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 
 # -- symbolic inputs --------------------------------------------------------------------
-def tensor(dtype: Any = None, shape: Sequence[int | None] | None = None, *, name: str | None = None, ndim: int | None = None) -> TensorVariable:  # noqa: E501
-    """A symbolic input of ``dtype`` (default ``config.floatX``) and static ``shape``."""
-    if isinstance(dtype, str) and shape is None and ndim is None and name is None and dtype not in ("floatX",):
-        try:
-            np.dtype(dtype)
-        except TypeError:
-            name, dtype = dtype, None
+def _looks_like_dtype(x: Any) -> bool:
+    """PyTensor's test for a positional ``tensor`` argument that is a dtype, not a name."""
+    if not isinstance(x, str):
+        return True  # a numpy dtype or scalar type
+    if x == "floatX":
+        return True
+    if len(x) <= 2:  # "x", "f", "b1": names, as in PyTensor (many short strings are dtypes)
+        return False
+    try:
+        np.dtype(x)
+    except TypeError:
+        return False
+    return True
+
+
+def tensor(first: Any = None, shape: Sequence[int | None] | None = None, *, dtype: Any = None, name: str | None = None, ndim: int | None = None) -> TensorVariable:  # noqa: E501
+    """A symbolic input of ``dtype`` (default ``config.floatX``) and static ``shape``.
+
+    PyTensor's form is ``tensor(name, *, dtype=..., shape=...)``; the older form with the
+    dtype first (``tensor("float64", shape)``) is also accepted when ``first`` looks like a
+    dtype and ``dtype`` is not given.
+    """
+    if first is not None:
+        if dtype is None and _looks_like_dtype(first):
+            dtype = first
+        elif name is None and isinstance(first, str):
+            name = first
+        else:
+            raise SpecTypeError("TYPE-SHAPE-1", f"tensor: cannot read {first!r} as a name or a dtype")
     if shape is None:
         shape = (None,) * (ndim or 0)
     elif ndim is not None and len(shape) != ndim:

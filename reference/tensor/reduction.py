@@ -9,7 +9,7 @@ import numpy as np
 
 from reference.errors import SpecAxisError, SpecTypeError, SpecValueError
 from reference.graph.basic import Apply, Op
-from reference.graph.type import DISCRETE_DTYPES, TensorType, check_dtype
+from reference.graph.type import DISCRETE_DTYPES, TensorType, check_dtype, upcast
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 #: The dtype sums and products accumulate in, by input dtype (OP-REDUCE-2).
@@ -18,6 +18,8 @@ ACC_DTYPE = {
     "uint8": "uint64", "uint16": "uint64", "uint32": "uint64",
     "float16": "float32", "float32": "float64", "complex64": "complex128",
 }  # fmt: skip
+
+CONTINUOUS = ("float16", "float32", "float64", "complex64", "complex128")
 
 #: The dtype of a sum or product, by input dtype (OP-REDUCE-2).
 SUM_DTYPE = {
@@ -123,39 +125,46 @@ class Reduce(Op):
 
 
 class Argmax(Op):
-    """Index of the first maximum (or minimum) along ``axis``; int64 (OP-REDUCE-5).
+    """Index of the first maximum (or minimum) over ``axis``; int64 (OP-REDUCE-5).
 
-    ``axis=None`` flattens first.  An empty axis raises.
+    ``axis`` is ``None`` (every axis), an int or a tuple of axes; several axes are
+    flattened together, in increasing order, before the search.  An empty reduced axis
+    raises.
     """
 
     __props__ = ("kind", "axis", "keepdims")
 
-    def __init__(self, kind: str, axis: int | None, keepdims: bool) -> None:
+    def __init__(self, kind: str, axis: int | tuple[int, ...] | None, keepdims: bool) -> None:
+        if axis is not None:
+            axis = tuple(sorted(int(a) for a in axis)) if isinstance(axis, tuple | list) else (int(axis),)
         self.kind, self.axis, self.keepdims = kind, axis, keepdims
 
     def __str__(self) -> str:
-        return f"{'Argmax' if self.kind == 'max' else 'Argmin'}{{axis={self.axis}}}"
+        axis = self.axis[0] if self.axis is not None and len(self.axis) == 1 else self.axis
+        return f"{'Argmax' if self.kind == 'max' else 'Argmin'}{{axis={axis}}}"
 
     def make_node(self, x: Any) -> Apply:
         x = as_tensor_variable(x)
-        axes = tuple(range(x.ndim)) if self.axis is None else (self.axis,)
+        axes = tuple(range(x.ndim)) if self.axis is None else self.axis
         shape = reduced_shape(x.type.shape, axes, self.keepdims)
         return Apply(self, [x], [TensorType("int64", shape)])
 
     def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
-        if x.size == 0:
-            raise SpecValueError("OP-REDUCE-5", f"{self}: empty input of shape {x.shape}")
+        axes = tuple(range(x.ndim)) if self.axis is None else self.axis
+        kept = [i for i in range(x.ndim) if i not in axes]
+        moved = np.transpose(x, kept + list(axes))  # step 1: the reduced axes last, flattened
+        kept_shape = moved.shape[: len(kept)]
+        n = int(np.prod(moved.shape[len(kept):], dtype="int64"))
+        if n == 0:
+            raise SpecValueError("OP-REDUCE-5", f"{self}: empty reduction of an input of shape {x.shape}")
         function = np.argmax if self.kind == "max" else np.argmin
-        if self.axis is None:
-            result = np.asarray(function(x.reshape(-1)))
-            if self.keepdims:
-                result = result.reshape((1,) * x.ndim)
-        else:
-            result = function(x, axis=self.axis, keepdims=self.keepdims)
+        result = function(moved.reshape((*kept_shape, n)), axis=-1)  # step 2
+        if self.keepdims:
+            result = np.reshape(result, [1 if i in axes else x.shape[i] for i in range(x.ndim)])
         return np.asarray(result, dtype="int64")
 
     def infer_shape(self, node: Apply, shapes: list, values: list) -> list:
-        axes = tuple(range(len(shapes[0]))) if self.axis is None else (self.axis,)
+        axes = tuple(range(len(shapes[0]))) if self.axis is None else self.axis
         return [reduced_shape(shapes[0], axes, self.keepdims)]
 
     def pullback(self, node: Apply, output_grads: list) -> list:
@@ -169,9 +178,12 @@ def _reduce(kind: str, x: Any, axis: Any, keepdims: bool, dtype: Any = None,
     axes = normalize_axes(axis, x.ndim, kind)
     if kind in ("sum", "prod"):
         out = check_dtype(dtype) if dtype is not None else SUM_DTYPE.get(x.dtype, x.dtype)
-        acc = check_dtype(acc_dtype) if acc_dtype is not None else ACC_DTYPE.get(out, out)
-        if dtype is None and acc_dtype is None:
-            acc = ACC_DTYPE.get(x.dtype, x.dtype)
+        acc = check_dtype(acc_dtype) if acc_dtype is not None else ACC_DTYPE.get(x.dtype, x.dtype)
+        if acc_dtype is not None and not (acc in CONTINUOUS and x.dtype not in CONTINUOUS) \
+                and upcast(x.dtype, acc) != acc:
+            raise SpecTypeError(
+                "OP-REDUCE-2", f"{kind}: acc_dtype {acc} would lose the precision of a {x.dtype} input"
+            )
     elif kind in ("max", "min"):
         out, acc = x.dtype, None
     else:
@@ -189,13 +201,46 @@ def prod(x: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, ac
     return _reduce("prod", x, axis, keepdims, dtype, acc_dtype)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: A001
-    """Maximum over ``axis`` (OP-REDUCE-3)."""
+def _extreme(dtype: str, kind: str) -> Any:
+    """The identity of max (``kind="max"``) or min in ``dtype``: -inf/inf, or the dtype's bounds."""
+    if np.dtype(dtype).kind in "fc":
+        return -np.inf if kind == "max" else np.inf
+    if dtype == "bool":
+        return kind != "max"
+    info = np.iinfo(dtype)
+    return info.min if kind == "max" else info.max
+
+
+def _with_initial(kind: str, x: Any, axis: Any, initial: Any) -> TensorVariable:
+    """``x`` with one more entry, the identity of ``kind``, along each reduced axis whose
+    static length is not known to be positive (OP-REDUCE-3 step 1)."""
+    from reference.tensor.basic import alloc, concatenate
+
+    want = -np.inf if kind == "max" else np.inf
+    if float(initial) != want:
+        raise SpecValueError("OP-REDUCE-3", f"{kind}: initial must be None or {want}, got {initial}")
+    x = as_tensor_variable(x)
+    padded = x
+    for a in normalize_axes(axis, x.ndim, kind):
+        if x.type.shape[a] is None or x.type.shape[a] == 0:
+            shape = [1 if i == a else padded.shape[i] for i in range(padded.ndim)]
+            padded = concatenate([padded, alloc(np.asarray(_extreme(x.dtype, kind), dtype=x.dtype), *shape)], axis=a)
+    return padded
+
+
+def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> TensorVariable:  # noqa: A001
+    """Maximum over ``axis`` (OP-REDUCE-3); ``initial=-inf`` makes an empty reduction the
+    lowest value of the dtype."""
+    if initial is not None:
+        x = _with_initial("max", x, axis, initial)
     return _reduce("max", x, axis, keepdims)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: A001
-    """Minimum over ``axis`` (OP-REDUCE-3)."""
+def min(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> TensorVariable:  # noqa: A001
+    """Minimum over ``axis`` (OP-REDUCE-3); ``initial=inf`` makes an empty reduction the
+    highest value of the dtype."""
+    if initial is not None:
+        x = _with_initial("min", x, axis, initial)
     return _reduce("min", x, axis, keepdims)
 
 
@@ -212,7 +257,9 @@ def all(x: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # 
 def _arg(kind: str, x: Any, axis: Any, keepdims: bool) -> TensorVariable:
     x = as_tensor_variable(x)
     if axis is not None:
-        (axis,) = normalize_axes(axis, x.ndim, f"arg{kind}") or (0,)
+        axis = normalize_axes(axis, x.ndim, f"arg{kind}")
+        if x.ndim == 0:
+            axis = None
     return Argmax(kind, axis, bool(keepdims))(x)
 
 

@@ -358,11 +358,27 @@ def _incsub(x_part: Any, y: Any, set_instead_of_inc: bool, name: str) -> TensorV
     return IncSubtensor(node.op.template, set_instead_of_inc)(node.inputs[0], y, *node.inputs[1:])
 
 
-def set_subtensor(x: Any, y: Any) -> TensorVariable:
-    """The whole tensor under ``x`` (an indexed tensor) with that part replaced by ``y`` (OP-SETSUB-1)."""
+def set_subtensor(x: Any, y: Any, inplace: bool = False, tolerate_inplace_aliasing: bool = False) -> TensorVariable:  # noqa: ARG001, E501
+    """The whole tensor under ``x`` (an indexed tensor) with that part replaced by ``y`` (OP-SETSUB-1).
+
+    ``inplace`` and ``tolerate_inplace_aliasing`` are accepted for PyTensor's signature; a
+    result is always a new array."""
     return _incsub(x, y, True, "set_subtensor")
 
 
-def inc_subtensor(x: Any, y: Any) -> TensorVariable:
-    """The whole tensor under ``x`` (an indexed tensor) with ``y`` added to that part (OP-SETSUB-2)."""
+def inc_subtensor(x: Any, y: Any, inplace: bool = False, set_instead_of_inc: bool = False,  # noqa: ARG001
+                  tolerate_inplace_aliasing: bool = False, ignore_duplicates: bool = False) -> TensorVariable:  # noqa: ARG001
+    """The whole tensor under ``x`` (an indexed tensor) with ``y`` added to that part (OP-SETSUB-2).
+
+    ``ignore_duplicates=True`` is numpy's ``x[index] += y``: a repeated integer-array index
+    receives ``y`` once (the last write), that is ``set_subtensor(x, x + y)``."""
+    if set_instead_of_inc:
+        return _incsub(x, y, True, "inc_subtensor")
+    if ignore_duplicates:
+        part = as_tensor_variable(x)
+        node = part.owner
+        if node is not None and isinstance(node.op, Subtensor) and any(e[0] == "array" for e in node.op.template):
+            from reference.tensor.math import add
+
+            return _incsub(part, add(part, y), True, "inc_subtensor")
     return _incsub(x, y, False, "inc_subtensor")

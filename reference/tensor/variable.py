@@ -183,12 +183,6 @@ class TensorVariable(Variable):
         """:func:`reference.tensor.std` of this tensor (OP-REDUCE-8)."""
         return _pt().std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
-        return _pt().max(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
-        return _pt().min(self, axis=axis, keepdims=keepdims)
-
     def argmax(self, axis: Any = None, keepdims: bool = False) -> TensorVariable:
         return _pt().argmax(self, axis=axis, keepdims=keepdims)
 
@@ -238,6 +232,193 @@ class TensorVariable(Variable):
 
     def nonzero_values(self) -> TensorVariable:
         return self[_pt().neq(self, 0)]
+
+    # -- PyTensor's other methods: each is the pt function of the same name -----------------
+    def set(self, y: Any, **kwargs: Any) -> TensorVariable:
+        """``pt.set_subtensor(self, y)``; ``self`` is an indexed tensor (OP-SETSUB-1)."""
+        return _pt().set_subtensor(self, y, **kwargs)
+
+    def inc(self, y: Any, **kwargs: Any) -> TensorVariable:
+        """``pt.inc_subtensor(self, y)``; ``self`` is an indexed tensor (OP-SETSUB-2)."""
+        return _pt().inc_subtensor(self, y, **kwargs)
+
+    @property
+    def mT(self) -> TensorVariable:  # noqa: N802 - numpy's name
+        return _pt().matrix_transpose(self)
+
+    @property
+    def real(self) -> TensorVariable:
+        return _pt().real(self)
+
+    @property
+    def imag(self) -> TensorVariable:
+        return _pt().imag(self)
+
+    def max(self, axis: Any = None, keepdims: bool = False, initial: Any = None) -> TensorVariable:
+        return _pt().max(self, axis=axis, keepdims=keepdims, initial=initial)
+
+    def min(self, axis: Any = None, keepdims: bool = False, initial: Any = None) -> TensorVariable:
+        return _pt().min(self, axis=axis, keepdims=keepdims, initial=initial)
+
+    def cumprod(self, axis: Any = None) -> TensorVariable:
+        return _pt().cumprod(self, axis=axis)
+
+    def sort(self, axis: Any = -1, kind: Any = "quicksort", order: Any = None) -> TensorVariable:
+        return _pt().sort(self, axis, kind, order)
+
+    def argsort(self, axis: Any = -1, kind: Any = "quicksort", order: Any = None) -> TensorVariable:
+        return _pt().argsort(self, axis, kind, order)
+
+    def repeat(self, repeats: Any, axis: Any = None) -> TensorVariable:
+        return _pt().repeat(self, repeats, axis)
+
+    def take(self, indices: Any, axis: Any = None, mode: str = "raise") -> TensorVariable:
+        return _pt().take(self, indices, axis, mode)
+
+    def swapaxes(self, axis1: int, axis2: int) -> TensorVariable:
+        return _pt().swapaxes(self, axis1, axis2)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> TensorVariable:
+        return _pt().diagonal(self, offset, axis1, axis2)
+
+    def trace(self) -> TensorVariable:
+        return _pt().trace(self)
+
+    def ravel(self) -> TensorVariable:
+        return _pt().flatten(self)
+
+    def nonzero(self, return_matrix: bool = False) -> Any:
+        return _pt().nonzero(self, return_matrix=return_matrix)
+
+    def ptp(self, axis: Any = None) -> TensorVariable:
+        return _pt().ptp(self, axis)
+
+    def searchsorted(self, v: Any, side: str = "left", sorter: Any = None) -> TensorVariable:
+        return _pt().searchsorted(self, v, side, sorter)
+
+    def choose(self, choices: Any, mode: str = "raise") -> TensorVariable:
+        return _pt().choose(self, choices, mode=mode)
+
+    def compress(self, a: Any, axis: Any = None) -> TensorVariable:
+        """``pt.compress(self, a, axis)``: ``self`` is the condition, as in PyTensor."""
+        return _pt().compress(self, a, axis=axis)
+
+    def fill(self, value: Any) -> TensorVariable:
+        return _pt().fill(self, value)
+
+    def zeros_like(self, dtype: Any = None) -> TensorVariable:
+        return _pt().zeros_like(self, dtype=dtype)
+
+    def ones_like(self, dtype: Any = None) -> TensorVariable:
+        return _pt().ones_like(self, dtype=dtype)
+
+    def norm(self, L: Any, axis: Any = None, keepdims: bool = False) -> TensorVariable:  # noqa: N803 - PyTensor's name
+        """``sum(abs(self) ** L, axis) ** (1 / L)``; ``L=inf`` is the maximum of ``abs(self)``."""
+        pt = _pt()
+        if L == 0:
+            raise SpecTypeError("OP-LINALG-1", "norm: L=0 is not supported")
+        if np.isinf(L):
+            return pt.max(abs(self), axis=axis, keepdims=keepdims)
+        return pt.pow(pt.sum(pt.pow(abs(self), L), axis=axis, keepdims=keepdims), 1.0 / L)
+
+    def round(self, mode: str | None = None) -> TensorVariable:
+        return _pt().round(self, mode) if mode is not None else _pt().round(self)
+
+    def conj(self) -> TensorVariable:
+        return _pt().conj(self)
+
+    conjugate = conj
+
+    # elementwise functions as methods, as in PyTensor
+    def exp(self) -> TensorVariable:
+        return _pt().exp(self)
+
+    def exp2(self) -> TensorVariable:
+        return _pt().exp2(self)
+
+    def expm1(self) -> TensorVariable:
+        return _pt().expm1(self)
+
+    def log(self) -> TensorVariable:
+        return _pt().log(self)
+
+    def log10(self) -> TensorVariable:
+        return _pt().log10(self)
+
+    def log1p(self) -> TensorVariable:
+        return _pt().log1p(self)
+
+    def log2(self) -> TensorVariable:
+        return _pt().log2(self)
+
+    def sqrt(self) -> TensorVariable:
+        return _pt().sqrt(self)
+
+    def sin(self) -> TensorVariable:
+        return _pt().sin(self)
+
+    def cos(self) -> TensorVariable:
+        return _pt().cos(self)
+
+    def tan(self) -> TensorVariable:
+        return _pt().tan(self)
+
+    def sinh(self) -> TensorVariable:
+        return _pt().sinh(self)
+
+    def cosh(self) -> TensorVariable:
+        return _pt().cosh(self)
+
+    def tanh(self) -> TensorVariable:
+        return _pt().tanh(self)
+
+    def arcsin(self) -> TensorVariable:
+        return _pt().arcsin(self)
+
+    def arccos(self) -> TensorVariable:
+        return _pt().arccos(self)
+
+    def arctan(self) -> TensorVariable:
+        return _pt().arctan(self)
+
+    def arcsinh(self) -> TensorVariable:
+        return _pt().arcsinh(self)
+
+    def arccosh(self) -> TensorVariable:
+        return _pt().arccosh(self)
+
+    def arctanh(self) -> TensorVariable:
+        return _pt().arctanh(self)
+
+    def ceil(self) -> TensorVariable:
+        return _pt().ceil(self)
+
+    def floor(self) -> TensorVariable:
+        return _pt().floor(self)
+
+    def trunc(self) -> TensorVariable:
+        return _pt().trunc(self)
+
+    def deg2rad(self) -> TensorVariable:
+        return _pt().deg2rad(self)
+
+    def rad2deg(self) -> TensorVariable:
+        return _pt().rad2deg(self)
+
+    def __divmod__(self, other: Any) -> tuple[TensorVariable, TensorVariable]:
+        return _pt().divmod(self, other)
+
+    def __rdivmod__(self, other: Any) -> tuple[TensorVariable, TensorVariable]:
+        return _pt().divmod(other, self)
+
+    def __ceil__(self) -> TensorVariable:
+        return _pt().ceil(self)
+
+    def __floor__(self) -> TensorVariable:
+        return _pt().floor(self)
+
+    def __trunc__(self) -> TensorVariable:
+        return _pt().trunc(self)
 
 
 class TensorConstant(Constant, TensorVariable):

@@ -1,0 +1,48 @@
+"""PyTensor's ``pytensor.graph.replace``: ``clone_replace`` and ``graph_replace``
+(GRAPH-REPLACE-1), which check each replacement's type as PyTensor does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reference.errors import SpecTypeError
+from reference.graph import traversal
+from reference.graph.basic import Variable
+
+
+def _checked(replace: Any) -> list[tuple[Variable, Any]]:
+    from reference.graph.type import TensorType
+    from reference.tensor.variable import as_tensor_variable
+
+    pairs = list(replace.items()) if isinstance(replace, Mapping) else list(replace or ())
+    checked = []
+    for old, new in pairs:
+        if not isinstance(old, Variable):
+            raise SpecTypeError("GRAPH-REPLACE-1", f"clone_replace: keys must be variables, got {old!r}")
+        if not isinstance(new, Variable):
+            new = as_tensor_variable(new)
+        if isinstance(old.type, TensorType) and isinstance(new.type, TensorType) and (
+                old.type.dtype != new.type.dtype or old.type.ndim != new.type.ndim):
+            raise SpecTypeError(
+                "GRAPH-REPLACE-1",
+                f"clone_replace: {old} of type {old.type} cannot be replaced by {new} of type {new.type}: "
+                "the dtype and the number of dimensions must be the same",
+            )
+        checked.append((old, new))
+    return checked
+
+
+def clone_replace(output: Variable | Sequence[Variable], replace: Any = None, **rebuild_kwds: Any) -> Any:
+    """``output`` (one variable, or a list or tuple) rebuilt with the replacements of
+    ``replace`` (a mapping or a list of pairs), each of the replaced variable's dtype and
+    number of dimensions (GRAPH-REPLACE-1)."""
+    return traversal.clone_replace(output, _checked(replace))
+
+
+def graph_replace(outputs: Variable | Sequence[Variable], replace: Any = None, *, strict: bool = True) -> Any:
+    """The same as :func:`clone_replace` here (GRAPH-REPLACE-1)."""
+    return clone_replace(outputs, replace)
+
+
+__all__ = ["clone_replace", "graph_replace"]
