@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from op_checks import raises_rule, run, same
 
 import reference as pytensor
 import reference.tensor as pt
@@ -19,24 +20,6 @@ from reference.errors import SpecTypeError, SpecValueError
 from reference.testing import verify_grad
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
-
-
-def run(outputs, inputs, *values, mode="python"):
-    return pytensor.function(list(inputs), outputs, mode=mode, on_unused_input="ignore")(*values)
-
-
-def same(got, expected):
-    """``got`` equals ``expected`` in value (nan where nan) and dtype."""
-    got, expected = np.asarray(got), np.asarray(expected)
-    assert got.dtype == expected.dtype, (got.dtype, expected.dtype)
-    np.testing.assert_array_equal(got, expected)
-
-
-def raises_rule(error, rule, fn, *args, **kwargs):
-    with pytest.raises(error) as info:
-        fn(*args, **kwargs)
-    assert info.value.rule == rule, info.value
-    return info.value
 
 
 def rng(seed=0):

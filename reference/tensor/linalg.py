@@ -397,6 +397,11 @@ class Cholesky(LinalgOp):
         return [tri(s + s.T) - diag(diagonal(s))]
 
 
+def _square_size(x: Any) -> int | None:
+    """The static size of a square matrix's axes: either axis's known length."""
+    return x.type.shape[-1] if x.type.shape[-1] is not None else x.type.shape[-2]
+
+
 class Eigh(LinalgOp):
     """``scipy.linalg.eigh(a, lower=lower, driver='evr')`` (OP-LINALG-9)."""
 
@@ -408,7 +413,7 @@ class Eigh(LinalgOp):
 
     def core_outputs(self, inputs: list) -> list:
         (x,) = inputs
-        m = x.type.shape[-1] if x.type.shape[-1] is not None else x.type.shape[-2]
+        m = _square_size(x)
         return [(real_dtype(x.dtype), (m,)), (lapack_dtype(x.dtype), (m, m))]
 
     def core(self, x: np.ndarray) -> tuple:
@@ -453,7 +458,7 @@ class Eigvalsh(LinalgOp):
 
     def core_outputs(self, inputs: list) -> list:
         (x,) = inputs
-        m = x.type.shape[-1] if x.type.shape[-1] is not None else x.type.shape[-2]
+        m = _square_size(x)
         return [(real_dtype(x.dtype), (m,))]
 
     def core(self, x: np.ndarray) -> tuple:
@@ -477,7 +482,7 @@ class Eig(LinalgOp):
 
     def core_outputs(self, inputs: list) -> list:
         (x,) = inputs
-        m = x.type.shape[-1] if x.type.shape[-1] is not None else x.type.shape[-2]
+        m = _square_size(x)
         dtype = np.promote_types(lapack_dtype(x.dtype), np.complex64).name
         return [(dtype, (m,)), (dtype, (m, m))]
 
