@@ -1724,17 +1724,22 @@ def atleast_Nd(arry: Any, *, n: int = 1, left: bool = True) -> TensorVariable:  
     return _atleast(arry, _int(n, "OP-ATLEAST-1", "atleast_Nd", "n"), left)
 
 
+def _fold(name: str, binary: Any, args: tuple) -> TensorVariable:
+    """``binary`` folded left to right over ``args`` (OP-HELPERS-1)."""
+    if not args:
+        raise SpecValueError("OP-HELPERS-1", f"{name}: needs at least one argument")
+    out = as_tensor_variable(args[0])
+    for a in args[1:]:
+        out = binary(out, a)
+    return out
+
+
 def largest(*args: Any) -> TensorVariable:
     """The elementwise maximum of the arguments, ``maximum`` folded left to right
     (OP-HELPERS-1)."""
     from reference.tensor.math import maximum
 
-    if not args:
-        raise SpecValueError("OP-HELPERS-1", "largest: needs at least one argument")
-    out = as_tensor_variable(args[0])
-    for a in args[1:]:
-        out = maximum(out, a)
-    return out
+    return _fold("largest", maximum, args)
 
 
 def smallest(*args: Any) -> TensorVariable:
@@ -1742,12 +1747,7 @@ def smallest(*args: Any) -> TensorVariable:
     (OP-HELPERS-1)."""
     from reference.tensor.math import minimum
 
-    if not args:
-        raise SpecValueError("OP-HELPERS-1", "smallest: needs at least one argument")
-    out = as_tensor_variable(args[0])
-    for a in args[1:]:
-        out = minimum(out, a)
-    return out
+    return _fold("smallest", minimum, args)
 
 
 def divmod(x: Any, y: Any) -> tuple[TensorVariable, TensorVariable]:  # noqa: A001 - PyTensor's name

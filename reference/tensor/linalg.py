@@ -402,14 +402,18 @@ def _square_size(x: Any) -> int | None:
     return x.type.shape[-1] if x.type.shape[-1] is not None else x.type.shape[-2]
 
 
-class Eigh(LinalgOp):
-    """``scipy.linalg.eigh(a, lower=lower, driver='evr')`` (OP-LINALG-9)."""
+class _Hermitian(LinalgOp):
+    """An op on a symmetric matrix that reads one triangle, ``lower`` or upper (OP-LINALG-9)."""
 
     __props__ = ("lower",)
     rule = "OP-LINALG-9"
 
     def __init__(self, lower: bool = True) -> None:
         self.lower = bool(lower)
+
+
+class Eigh(_Hermitian):
+    """``scipy.linalg.eigh(a, lower=lower, driver='evr')`` (OP-LINALG-9)."""
 
     def core_outputs(self, inputs: list) -> list:
         (x,) = inputs
@@ -447,14 +451,8 @@ def _fold(g: Any, lower: bool) -> Any:
     return tril(g) + _mT(triu(g, 1)) if lower else triu(g) + _mT(tril(g, -1))
 
 
-class Eigvalsh(LinalgOp):
+class Eigvalsh(_Hermitian):
     """``scipy.linalg.eigvalsh(a, lower=lower)`` (OP-LINALG-9)."""
-
-    __props__ = ("lower",)
-    rule = "OP-LINALG-9"
-
-    def __init__(self, lower: bool = True) -> None:
-        self.lower = bool(lower)
 
     def core_outputs(self, inputs: list) -> list:
         (x,) = inputs
