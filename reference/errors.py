@@ -43,6 +43,11 @@ class DisconnectedInputError(SpecValueError):
     """``grad`` was asked for a variable the cost does not depend on."""
 
 
+class NullTypeGradError(SpecValueError, TypeError):
+    """``grad`` needs a derivative that is not defined.  A ``TypeError`` as PyTensor's class
+    of that name, and a ``ValueError`` as in earlier versions of ``reference``."""
+
+
 class UnusedInputError(SpecValueError):
     """``function`` was given an input the outputs do not use."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from reference.errors import (
     DisconnectedInputError,
+    NullTypeGradError,
     SpecNotImplementedError,
     SpecTypeError,
     SpecValueError,
@@ -111,6 +112,8 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
         raise SpecValueError("GRAD-API-3", f"disconnected_inputs must be 'raise', 'warn' or 'ignore', got {disconnected_inputs!r}")
     if return_disconnected not in ("zero", "none", "disconnected"):
         raise SpecValueError("GRAD-API-3", f"return_disconnected must be 'zero' or 'none', got {return_disconnected!r}")
+    if null_gradients not in ("raise", "return"):
+        raise SpecValueError("GRAD-UNDEF-1", f"null_gradients must be 'raise' or 'return', got {null_gradients!r}")
     grads = backprop(outputs, seeds, wrt_list, consider_constant or ())
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
@@ -127,12 +130,40 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
                 warnings.warn(message, stacklevel=2)
             results.append(zeros_like(variable) if return_disconnected == "zero" else None)
             continue
+        undefined = undefined_derivative(g) if null_gradients == "raise" else None
+        if undefined is not None:  # GRAD-UNDEF-1
+            raise NullTypeGradError("GRAD-UNDEF-1", f"the gradient with respect to wrt[{i}] ({variable}) needs a derivative that is not defined: {undefined}")
         if add_names and isinstance(g, TensorVariable) and g.name is None and variable.name and cost is not None and cost.name:
             g.name = f"(d{cost.name}/d{variable.name})"  # only when both are named, as PyTensor
         results.append(g)
     if single:
         return results[0]
     return tuple(results) if isinstance(wrt, tuple) else results
+
+
+def undefined_derivative(variable: Variable) -> str | None:
+    """The message of the first node that stands for an undefined derivative (GRAD-UNDEF-1)
+    among ``variable``'s ancestors, looking into the inner graphs of loops and
+    ``OpFromGraph`` nodes too; ``None`` if there is none."""
+    from reference.tensor.elemwise import Elemwise
+    from reference.tensor.math import GradNotImplemented
+
+    seen: set[int] = set()
+    pending = [variable]
+    while pending:
+        v = pending.pop()
+        node = v.owner
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        op = node.op
+        if isinstance(op, Elemwise) and isinstance(op.scalar_op, GradNotImplemented):
+            return op.scalar_op.message
+        pending.extend(node.inputs)
+        for holder in (getattr(op, "spec", None), op):  # a loop's spec; an OpFromGraph
+            inner = getattr(holder, "inner_outputs", None)
+            pending.extend((inner() if callable(inner) else inner) or ())
+    return None
 
 
 # -- pullback and pushforward (Lop and Rop) ----------------------------------------------

@@ -1,10 +1,10 @@
 """PyTensor's ``pytensor.gradient`` names: ``grad``, ``jacobian``, ``hessian``,
 ``hessian_vector_product``, ``pullback``, ``pushforward``, ``Lop``, ``Rop``, ``verify_grad``,
-``numeric_grad``, ``DisconnectedInputError``, ``zero_grad``, ``disconnected_grad``, ``grad_clip``,
+``numeric_grad``, ``DisconnectedInputError``, ``NullTypeGradError``, ``GradientError``, ``zero_grad``, ``disconnected_grad``, ``grad_clip``,
 ``grad_scale``.
 The rules are in :mod:`reference.grad` and :mod:`reference.jacobian` (spec chapter 4)."""
 
-from reference.errors import DisconnectedInputError
+from reference.errors import DisconnectedInputError, NullTypeGradError
 from reference.grad import (
     Lop,
     Rop,
@@ -18,10 +18,10 @@ from reference.grad import (
     zero_grad,
 )
 from reference.jacobian import hessian, hessian_vector_product, jacobian
-from reference.testing.gradcheck import numeric_grad, verify_grad
+from reference.testing.gradcheck import GradientError, numeric_grad, verify_grad
 
 __all__ = [
-    "DisconnectedInputError", "Lop", "Rop", "backprop", "disconnected_grad", "grad", "grad_clip",
+    "DisconnectedInputError", "GradientError", "Lop", "NullTypeGradError", "Rop", "backprop", "disconnected_grad", "grad", "grad_clip",
     "grad_scale", "hessian", "hessian_vector_product", "jacobian", "numeric_grad", "pullback",
     "pushforward", "verify_grad", "zero_grad",
 ]

@@ -389,6 +389,24 @@ def test_scan_upd_3__random_draws_differ_per_step_and_per_call_with_updates():
     assert not np.array_equal(first, second)
 
 
+@pytest.mark.rule("SCAN-UPD-3", "SCAN-BODY-3")
+def test_scan_upd_3__a_draw_made_outside_fn_is_the_same_at_every_step():
+    # PyTensor 3.3.7: no update returned, the same row at every step, new rows per call
+    srng = pt.random.RandomStream(1234)
+    d = srng.normal(size=(2,))
+    rows, updates = pytensor.scan(lambda: d * 1.0, n_steps=3)
+    assert len(updates) == 0
+    f = pytensor.function([], [rows, d], updates=updates)
+    (first, d1), (second, d2) = f(), f()
+    assert np.array_equal(first, np.stack([d1] * 3)) and np.array_equal(second, np.stack([d2] * 3))
+    assert not np.array_equal(d1, d2)  # the function applies the draw's default update
+    assert first.shape == (3, 2)
+    # a draw made inside fn from the same stream is loop state, as before
+    rows2, updates2 = pytensor.scan(lambda: d * 0.0 + srng.uniform(), n_steps=3)
+    assert len(updates2) == 1
+    assert len(set(pytensor.function([], rows2, updates=updates2)()[:, 0].tolist())) == 3
+
+
 @pytest.mark.rule("SCAN-UPD-3")
 def test_scan_upd_3__random_draws_repeat_without_updates():
     srng = pt.random.RandomStream(42)

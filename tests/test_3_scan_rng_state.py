@@ -6,7 +6,7 @@ import pytest
 import reference as pytensor
 import reference.tensor as pt
 from reference._cloop.dispatch import KernelUnavailable
-from reference.errors import SpecTypeError, SpecValueError
+from reference.errors import SpecTypeError
 from reference.graph.shared import RandomGeneratorType
 
 
@@ -147,5 +147,24 @@ def test_scan_rng_1__gradients():
 
     (xs, _), _ = pytensor.scan(noisy, outputs_info=[pt.as_tensor_variable(np.float64(1.0)), rng],
                                non_sequences=[w], n_steps=3)
-    with pytest.raises(SpecValueError, match="GRAD-SCAN-7"):
+    f = pytensor.function([w], [xs, pytensor.grad(xs[-1], w)])
+    x, g = f(2.0)
+    assert np.isclose(g, x[1] + 2.0 * (x[0] + 2.0), rtol=1e-14, atol=0)  # additive noise: needs x only
+
+    def scaled(x, r, w):
+        next_r, y = pt.random.normal(rng=r).owner.outputs
+        return x * w * y, next_r
+
+    (xs, _), _ = pytensor.scan(scaled, outputs_info=[pt.as_tensor_variable(np.float64(1.0)), rng],
+                               non_sequences=[w], n_steps=3)
+    with pytest.raises(TypeError, match="GRAD-SCAN-7"):  # y's per-step values are not stored
         pytensor.grad(xs[-1], w)
+
+    def returned(x, r, w):
+        next_r, y = pt.random.normal(rng=r).owner.outputs
+        return x * w * y, y, next_r
+
+    (xs, ys, _), _ = pytensor.scan(returned, outputs_info=[pt.as_tensor_variable(np.float64(1.0)), None, rng],
+                                   non_sequences=[w], n_steps=3)
+    x, y, g = pytensor.function([w], [xs, ys, pytensor.grad(xs[-1], w)])(2.0)
+    assert np.isclose(g, 3 * 4.0 * np.prod(y), rtol=1e-14, atol=0)  # PyTensor: the same

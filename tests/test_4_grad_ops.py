@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 import reference as pytensor
 import reference.tensor as pt
-from reference.errors import DisconnectedInputError
+from reference.errors import DisconnectedInputError, NullTypeGradError
 from reference.testing import verify_grad
 
 
@@ -284,8 +284,14 @@ def test_grad_op_2__arange_eye_and_random_draws_have_no_gradient():
 
     mu = pt.scalar("mu")
     draw = RandomStream(seed=3).normal(mu, 1.0)
-    with pytest.raises(DisconnectedInputError):
+    with pytest.raises(NullTypeGradError, match="random variable normal"):  # PyTensor: NullTypeGradError too
         pytensor.grad(draw, mu)
+    with pytest.raises(TypeError):
+        pytensor.grad(draw + mu, mu)  # not 1.0: the draw's derivative is undefined, not zero
+    g = pytensor.grad(draw + mu, mu, null_gradients="return")
+    with pytest.raises(ValueError, match="random variable normal"):
+        g.eval({mu: 0.0})
+    assert pytensor.grad(RandomStream(seed=3).normal(0.0, 1.0) * mu, mu).eval({mu: 2.0}) != 0.0
 
 
 # -- GRAD-OP-3: structure ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import reference as pytensor
 import reference.tensor as pt
-from reference.errors import DisconnectedInputError, SpecValueError
+from reference.errors import DisconnectedInputError, NullTypeGradError
 from reference.scan import until
 from reference.testing import central_difference, verify_grad
 
@@ -424,14 +424,45 @@ def test_grad_scan_6__the_gradient_of_a_loop_is_a_loop():
 
 
 @pytest.mark.rule("GRAD-SCAN-7")
-def test_grad_scan_7__random_draws_inside_a_differentiated_loop():
+def test_grad_scan_7__a_draw_the_pullback_reads_must_be_an_output():
     from reference.tensor.random.utils import RandomStream
 
     srng = RandomStream(seed=1)
     w, h0 = pt.scalar("w"), pt.scalar("h0")
-    hs, _ = pytensor.scan(lambda h, w_: w_ * h + srng.normal(0, 1), outputs_info=h0, non_sequences=w, n_steps=3)
-    with pytest.raises(SpecValueError, match="GRAD-SCAN-7"):
+    hs, _ = pytensor.scan(lambda h, w_: w_ * h * srng.uniform(), outputs_info=h0, non_sequences=w, n_steps=3)
+    with pytest.raises(NullTypeGradError, match="GRAD-SCAN-7"):  # PyTensor: NullTypeGradError
         pytensor.grad(hs[-1], w)
+
+
+@pytest.mark.rule("GRAD-SCAN-7")
+def test_grad_scan_7__a_draw_returned_by_fn_is_read_back_from_its_trace():
+    from reference.tensor.random.utils import RandomStream
+
+    srng = RandomStream(seed=3)
+    w, h0 = pt.dscalar("w"), pt.dscalar("h0")
+
+    def step(h, w_):
+        m = srng.uniform() * 2
+        return [h * w_ * m, m]
+
+    (h, m), updates = pytensor.scan(step, outputs_info=[h0, None], non_sequences=w, n_steps=4)
+    f = pytensor.function([h0, w], [h[-1], m, pytensor.grad(h[-1], w)], updates=updates)
+    for _ in range(2):  # new draws at each call; the gradient uses that call's draws
+        hv, mv, gv = f(1.0, 0.5)
+        assert np.isclose(gv, 4 * 0.5 ** 3 * np.prod(mv), rtol=1e-14, atol=0)
+        assert np.isclose(hv, 0.5 ** 4 * np.prod(mv), rtol=1e-14, atol=0)
+
+
+@pytest.mark.rule("GRAD-SCAN-7")
+def test_grad_scan_7__an_additive_draw_needs_no_stored_value():
+    from reference.tensor.random.utils import RandomStream
+
+    srng = RandomStream(seed=1)
+    w, h0 = pt.dscalar("w"), pt.dscalar("h0")
+    hs, updates = pytensor.scan(lambda h, w_: w_ * h + srng.normal(0, 1), outputs_info=h0, non_sequences=w, n_steps=3)
+    f = pytensor.function([w, h0], [hs, pytensor.grad(hs[-1], w)], updates=updates)
+    h, g = f(0.5, 1.0)
+    assert np.isclose(g, h[1] + 0.5 * (h[0] + 0.5 * 1.0), rtol=1e-14, atol=0)  # d/dw needs h only
 
 
 @pytest.mark.rule("GRAD-SCAN-7")
@@ -439,10 +470,22 @@ def test_grad_scan_7__shared_variable_updated_inside_the_loop():
     c = pytensor.shared(0.0, name="c")
     w, h0 = pt.scalar("w"), pt.scalar("h0")
     hs, updates = pytensor.scan(lambda h, w_: (w_ * h + c, {c: c + 1}), outputs_info=h0, non_sequences=w, n_steps=3)
-    with pytest.raises(ValueError, match="GRAD-SCAN-7"):
-        pytensor.grad(hs[-1], w)
-    with pytest.raises(ValueError, match="GRAD-SCAN-7"):
-        pytensor.grad(updates[c], w, disconnected_inputs="ignore")
+    f = pytensor.function([w, h0], [hs, pytensor.grad(hs[-1], w)], updates=updates)
+    h, g = f(0.5, 1.0)
+    assert h.tolist() == [0.5, 1.25, 2.625] and g == 1.75  # PyTensor: the same
+    assert pytensor.grad(updates[c], w, disconnected_inputs="ignore").eval({w: 0.5}) == 0.0
+    # d/dw reads c2's per-step values: the twin loop traces c2 (PyTensor: the same values)
+    c2 = pytensor.shared(1.0, name="c2")
+    hs2, upd2 = pytensor.scan(lambda h, w_: (w_ * h * c2, {c2: c2 * w_}), outputs_info=h0, non_sequences=w, n_steps=3)
+    f = pytensor.function([w, h0], [hs2, pytensor.grad(hs2[-1], w), pytensor.grad(upd2[c2], w),
+                                    *pytensor.grad(hs2[-1] + upd2[c2], [w, h0])], updates=upd2)
+    assert [np.asarray(v).tolist() for v in f(0.5, 1.0)] == [[0.5, 0.125, 0.015625], 0.1875, 0.75, 0.9375, 0.015625]
+    assert c2.get_value() == 0.125  # the update is applied once (0.5 ** 3), by the loop itself
+    k = pytensor.shared(1, name="k")  # an integer counter, read as a float
+    hs3, upd3 = pytensor.scan(lambda h, w_: (w_ * h * pt.cast(k, "float64"), {k: k + 1}), outputs_info=h0,
+                              non_sequences=w, n_steps=3)
+    h, g = pytensor.function([w, h0], [hs3, pytensor.grad(hs3[-1], w)], updates=upd3)(1.5, 1.0)
+    assert h.tolist() == [1.5, 4.5, 20.25] and g == 3 * 1.5 ** 2 * 6
 
 
 @pytest.mark.rule("GRAD-SCAN-7")

@@ -17,6 +17,11 @@ import numpy as np
 _ids = itertools.count()
 
 
+def next_variable_id() -> int:
+    """The id the next variable created will have at least (ids only increase)."""
+    return next(_ids)
+
+
 class Variable:
     """A node of the graph, with a type.  ``owner``/``index`` say which Apply made it."""
 

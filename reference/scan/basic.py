@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from reference.errors import MissingInputError, SpecTypeError, SpecValueError
-from reference.graph.basic import Constant, Variable
+from reference.graph.basic import Constant, Variable, next_variable_id
 from reference.graph.shared import RandomGeneratorType, SharedVariable
 from reference.graph.traversal import clone_replace, graph_inputs
 from reference.graph.type import INT_DTYPES, TensorType
@@ -251,6 +251,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         args.extend(inner)
     args.extend(explicit)  # SCAN-ARGS-4: fn receives each non-sequence itself
 
+    created_from = next_variable_id()  # SCAN-UPD-3: shared variables fn creates have later ids
     result = fn(*args)
     raw_outputs, raw_updates, stop = split_step_result(result)
     generator_at = {i for i, (initial, _) in enumerate(output_items) if initial is not None and is_generator(initial)}
@@ -278,7 +279,7 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
         updates.append((target, value))
     condition = None if stop is None else stop.condition
     visible = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
-    updates.extend(_absorb_default_updates(visible, updates))
+    updates.extend(_absorb_default_updates(visible, updates, created_from))
 
     everything = step_outputs + [v for _, v in updates] + [v for _, _, v in generator_states] + ([condition] if condition is not None else [])
     # SCAN-ARGS-4: then each non-sequence (not shared, not a constant) is replaced in the
@@ -396,17 +397,22 @@ def scan(fn: Callable[..., Any], sequences: Any = None, outputs_info: Any = None
     return outputs, update_map
 
 
-def _absorb_default_updates(visible: list[Variable], updates: list) -> list[tuple[SharedVariable, Variable]]:
+def _absorb_default_updates(visible: list[Variable], updates: list,
+                            created_from: int) -> list[tuple[SharedVariable, Variable]]:
     """Shared variables the step uses whose ``default_update`` is set (random generators)
-    become loop state updated by that expression; their default update is cleared, so
-    only the loop's returned updates advance them (SCAN-UPD-3, RAND-SCAN-1, RAND-STREAM-3)."""
+    and that ``fn`` created (ids from ``created_from`` on) become loop state updated by that
+    expression; their default update is cleared, so only the loop's returned updates
+    advance them (SCAN-UPD-3, RAND-SCAN-1, RAND-STREAM-3).  One created before ``fn`` ran (a
+    draw made outside the loop) is an ordinary shared input: every step reads the same
+    state, and its default update stays with the graph around the loop."""
     absorbed: list[tuple[SharedVariable, Variable]] = []
     taken = {id(t) for t, _ in updates}
     pending = list(visible)
     while pending:
         found = []
         for root in graph_inputs(pending):
-            if isinstance(root, SharedVariable) and root.default_update is not None and id(root) not in taken:
+            if (isinstance(root, SharedVariable) and root.default_update is not None and id(root) not in taken
+                    and root.auto_id >= created_from):
                 taken.add(id(root))
                 absorbed.append((root, root.default_update))
                 found.append(root.default_update)

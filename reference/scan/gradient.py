@@ -17,6 +17,7 @@ already sent back to rows ``t, t-1, ...`` of recurrent output ``r``:
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from typing import Any
 
@@ -84,6 +85,48 @@ def _with_every_row(node: Apply, output_grads: list[Variable | None]) -> tuple[A
     return full, grads
 
 
+def _with_traced_states(node: Apply, output_grads: list[Variable | None]) -> tuple[Apply, list, list[int]]:
+    """A loop whose outputs read a tensor shared variable it updates (a counter), or whose
+    update of one receives a cotangent, is differentiated through its twin that carries
+    each such variable as a recurrent output [sit-sot] whose trace is kept: the twin
+    recomputes the same steps from the same initial values, and the update's cotangent
+    goes to the last row of that trace (GRAD-SCAN-7).  Random generators stay untraced.
+    Returns the node, the cotangents and, for each of the node's inputs, the twin's input
+    that stands for it."""
+    import reference.tensor as pt
+    from reference.graph.type import TensorType
+    from reference.scan.op import ScanOp
+
+    spec: ScanSpec = node.op.spec
+    n_out, n_sh = len(spec.outputs), len(spec.shared_states)
+    steps = [o.step for o in spec.outputs]
+    traced = [j for j, st in enumerate(spec.shared_states)
+              if st.output is None and isinstance(st.variable.type, TensorType)
+              and (output_grads[n_out + j] is not None or depends_on(steps, [st.inner]))]
+    if not traced:
+        return node, output_grads, list(range(len(node.inputs)))
+    kept = [j for j in range(n_sh) if j not in traced]
+    twin_spec = dataclasses.replace(
+        spec,
+        outputs=spec.outputs + tuple(
+            RecurrentOutput(name=spec.shared_states[j].variable.name or f"shared_{j}", taps=(-1,),
+                            inner=(spec.shared_states[j].inner,), step=spec.shared_states[j].update,
+                            multiple_taps=False)
+            for j in traced),
+        shared_states=tuple(spec.shared_states[j] for j in kept))
+    first_shared = int(spec.n_steps_given) + len(spec.sequences) + len(spec.recurrent)
+    order = (list(range(first_shared)) + [first_shared + j for j in traced] + [first_shared + j for j in kept]
+             + list(range(first_shared + n_sh, len(node.inputs))))
+    twin = ScanOp(twin_spec, None, node.op.mode).make_node(*[node.inputs[k] for k in order])
+    grads = list(output_grads[:n_out])
+    for j in traced:
+        trace, g = twin.outputs[n_out + len(grads) - n_out], output_grads[n_out + j]
+        grads.append(None if g is None else pt.set_subtensor(pt.zeros_like(trace)[-1], g))
+    grads += [output_grads[n_out + j] for j in kept]
+    where = [order.index(k) for k in range(len(node.inputs))]
+    return twin, grads, where
+
+
 _CONNECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -131,6 +174,24 @@ def _step_connections(spec: ScanSpec, step: Variable) -> set[int]:
     return {owner[id(p)] for p, g in zip(placeholders, grads, strict=True) if g is not None}
 
 
+def _replay_states(spec: ScanSpec, grads: list, outputs: list[Variable], rows: list[Variable],
+                   states: list[Variable]) -> list:
+    """GRAD-SCAN-7: the step's pullback ``grads`` read each output in ``outputs`` (one that
+    depends on a state the loop updates, such as a random draw) from its stored ``rows``;
+    if they still read such a state, whose per-step values are not stored, the gradient is
+    not defined."""
+    from reference.errors import NullTypeGradError
+
+    if not states:
+        return grads
+    present = [g for g in grads if g is not None]
+    present = clone_replace(present, dict(zip(outputs, rows, strict=True))) if outputs else present
+    if depends_on(present, states):
+        raise NullTypeGradError("GRAD-SCAN-7", f"scan {spec.name!r}: the gradient of a step reads a value computed from a shared variable or random generator updated inside the loop (such as a random draw) that is not one of the loop's outputs; its per-step values are not stored, so the gradient is not defined (return it as an output of fn)")
+    it = iter(present)
+    return [None if g is None else next(it) for g in grads]
+
+
 def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Variable | None]:
     """Implements :rule:`GRAD-SCAN-1` .. :rule:`GRAD-SCAN-6`."""
     import reference.tensor as pt
@@ -139,13 +200,15 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
 
     if any(k is not None for k in node.op.keep):
         node, output_grads = _with_every_row(node, output_grads)
+    twin, twin_grads, where = _with_traced_states(node, output_grads)
+    if twin is not node:
+        grads = scan_pullback(twin, twin_grads)
+        return [grads[k] for k in where]
     spec: ScanSpec = node.op.spec
     n_out = len(spec.outputs)
     traces, trace_grads = node.outputs[:n_out], list(output_grads[:n_out])
     if any(g is not None for g in output_grads[n_out:]):
         raise SpecValueError("GRAD-SCAN-7", f"scan {spec.name!r}: gradients through shared variables updated inside the loop are not defined; carry the state through outputs_info instead")
-    if spec.shared_states and depends_on([o.step for o in spec.outputs], [s.inner for s in spec.shared_states]):
-        raise SpecValueError("GRAD-SCAN-7", f"scan {spec.name!r}: its outputs depend on shared variables updated inside the loop (such as random draws); their per-step values are not stored, so the gradient is not defined")
     sequences, initials, _, non_sequences = _split(spec, list(node.inputs))
     none = [None] * len(node.inputs)
     if not traces or all(g is None for g in trace_grads):
@@ -167,12 +230,16 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
     diff_seq = [i for i, p in enumerate(seq_placeholders) if _float(p)]
     diff_ns = [j for j, p in enumerate(spec.non_sequences) if _float(p)]
     n_rec = len(spec.recurrent)
+    states = [s.inner for s in spec.shared_states]
+    replayed = [o for o, out in enumerate(spec.outputs) if states and depends_on([out.step], states)]
+    n_seq_args = n_out + len(flat_windows) + len(flat_rows) + len(replayed)
 
     def reverse_step(*args: Variable) -> list[Variable]:
         g = list(args[:n_out])
         ws = list(args[n_out:n_out + len(flat_windows)])
         hs = list(args[n_out + len(flat_windows):n_out + len(flat_windows) + len(flat_rows)])
-        rest = list(args[n_out + len(flat_windows) + len(flat_rows):])
+        stored = list(args[n_out + len(flat_windows) + len(flat_rows):n_seq_args])
+        rest = list(args[n_seq_args:])
         pending, accumulated, ns = rest[:n_rec], rest[n_rec:n_rec + len(diff_ns)], rest[n_rec + len(diff_ns):]
         mapping = dict(zip(seq_placeholders, ws, strict=True))
         mapping.update(zip(rec_placeholders, hs, strict=True))
@@ -188,6 +255,7 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
                 step_cotangents.append(g[o])
         wrt = [ws[i] for i in diff_seq] + hs + [ns[j] for j in diff_ns]
         grads = backprop(steps, step_cotangents, wrt)             # GRAD-SCAN-1 step 2
+        grads = _replay_states(spec, grads, [steps[o] for o in replayed], stored, states)
         grads = [pt.zeros_like(v) if gv is None else pt.cast(gv, v.dtype) for gv, v in zip(grads, wrt, strict=True)]
         g_seq = grads[:len(diff_seq)]
         g_rec = grads[len(diff_seq):len(diff_seq) + len(hs)]
@@ -203,7 +271,7 @@ def scan_pullback(node: Apply, output_grads: list[Variable | None]) -> list[Vari
         new_accumulated = [a + gn for a, gn in zip(accumulated, g_ns, strict=True)]
         return new_pending + new_accumulated + g_seq
 
-    reverse = [x[::-1] for x in cotangents + flat_windows + flat_rows]
+    reverse = [x[::-1] for x in cotangents + flat_windows + flat_rows + [traces[o] for o in replayed]]
     pending_init = [pt.zeros_like(h[:out.depth]) for out, h in zip(spec.recurrent, histories, strict=True)]
     acc_init = [pt.zeros_like(non_sequences[j]) for j in diff_ns]
     n_mapped = len(diff_seq)

@@ -705,6 +705,11 @@ class GradNotImplemented(Unary):
         raise SpecValueError(self.rule, self.message)  # GRAD-UNDEF-1
 
 
+def undefined_cotangent(rule: str, message: str, gz: Any) -> Any:
+    """A cotangent that stands for an undefined derivative (GRAD-UNDEF-1)."""
+    return _elemwise(GradNotImplemented(rule, message))(gz)
+
+
 def _grad_undefined(op: ScalarOp, name: str, gz: Any, why: str = "is not implemented") -> Any:
     """The cotangent of input ``name`` of ``op``, whose derivative ``why`` (GRAD-UNDEF-1)."""
     message = f"{str(op).lower()}: the gradient with respect to {name} {why}"

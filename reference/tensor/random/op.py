@@ -77,8 +77,18 @@ class RandomVariable(Op):
         return [(), draws.output_shape(self.name, stand_ins, size, dict(self.options))]
 
     def pullback(self, node: Apply, output_grads: list) -> list:
-        """No gradient: the result does not vary smoothly with the inputs (GRAD-OP-2)."""
-        return [None] * len(node.inputs)
+        """No derivative: a draw does not vary smoothly with its parameters (GRAD-OP-2).
+        A float parameter's cotangent is undefined (GRAD-UNDEF-1), so ``grad`` through a
+        draw to its parameters raises, as PyTensor's does; the generator and size get
+        ``None``."""
+        from reference.tensor.math import undefined_cotangent
+
+        draw = node.outputs[1]
+        gz = output_grads[1] if output_grads[1] is not None else draw.zeros_like()
+        first_param = 1 + self.has_size
+        message = f"random variable {self.name}: the gradient with respect to its parameters is not defined"
+        return [None] * first_param + [undefined_cotangent("GRAD-OP-2", message, gz)
+                                       for _ in node.inputs[first_param:]]
 
 
 def make_random_variable(name: str, rng: Variable, params: tuple, size: Any, dtype: Any,
