@@ -18,7 +18,8 @@ _CHOICES: dict[str, tuple[Any, ...] | type | None] = {
     "mode": (None, "python", "c", "check", "Mode", "FAST_RUN", "FAST_COMPILE", "DebugMode",
              "DEBUG_MODE", "NanGuardMode", "C", "CVM", "NUMBA", "JAX", "PYTORCH", "MLX"),
     "scan__allow_gc": (False, True),
-    "compute_test_value": ("off",),
+    "compute_test_value": ("off", "ignore", "warn", "raise", "pdb"),  # GRAPH-TESTVAL-1
+    "print_test_value": (False, True),
     "cloop__tier": ("auto", "generic", "specialised"),
     "cloop__cache_size": None,  # a count: _check_count
     # PyTensor's own flags that scripts commonly set; only on_unused_input changes anything
@@ -48,6 +49,7 @@ _DEFAULTS: dict[str, Any] = {
     "mode": None,
     "scan__allow_gc": False,
     "compute_test_value": "off",
+    "print_test_value": False,
     "cloop__tier": "auto",
     # compiled specialised programs kept on disk, the least recently used removed (KERN-TIER-3)
     "cloop__cache_size": 256,

@@ -283,7 +283,7 @@ def test_graph_config_1__set_and_change_flags_restore():
     with pytest.raises(AttributeError):
         config.device = "cpu"
     with pytest.raises(AttributeError):
-        _ = config.print_test_value
+        _ = config.compute_test_values  # not a flag (compute_test_value is)
     with pytest.raises(ValueError):
         config.floatX = "int32"
     with pytest.raises(ValueError):
@@ -308,3 +308,42 @@ def test_graph_config_1__reference_flags_is_read_at_import():
         env=env, capture_output=True, text=True, check=True,
     )
     assert out.stdout.strip() == "float32"
+
+
+# -- GRAPH-TESTVAL-1: test values --------------------------------------------------------------
+
+
+@pytest.mark.rule("GRAPH-TESTVAL-1")
+def test_graph_testval_1__tags_take_attributes():
+    x = pt.dscalar("x")
+    x.tag.test_value = 1.0
+    x.tag.anything = "kept"
+    assert x.tag.test_value == 1.0 and x.tag["anything"] == "kept" and "test_value" in x.tag
+    assert "test_value" not in pt.dscalar("y").tag
+
+
+@pytest.mark.rule("GRAPH-TESTVAL-1")
+def test_graph_testval_1__nodes_run_on_test_values_when_built():
+    import warnings
+
+    import reference as pytensor
+    from reference.graph.test_value import TestValueError
+
+    m, u, w = pt.dmatrix("m"), pt.dvector("u"), pt.dvector("w")
+    m.tag.test_value, u.tag.test_value = np.ones((3, 4)), np.arange(5.0)
+    with pytensor.config.change_flags(compute_test_value="raise"):
+        e = pt.exp(m).sum(axis=0) + pytensor.shared(np.ones(4)) * 2
+        np.testing.assert_array_equal(e.tag.test_value, np.full(4, 3 * np.e + 2))
+        with pytest.raises(ValueError, match="OP-DOT-1"):  # at the line that builds it
+            pt.dot(m, u)
+        with pytest.raises(TestValueError, match="input 0 \\(w\\) has no test value"):
+            w + 1
+    with pytensor.config.change_flags(compute_test_value="warn"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert "test_value" not in (w + 1).tag
+    assert any("no test value" in str(c.message) for c in caught)
+    with pytensor.config.change_flags(compute_test_value="ignore"):
+        assert "test_value" not in (w + 1).tag
+    assert "test_value" not in pt.exp(m).tag  # "off" (the default) computes none
+    f = pytensor.function([u], u * 2)  # compiled functions ignore them
+    assert f(np.ones(2)).tolist() == [2.0, 2.0]

@@ -75,8 +75,19 @@ def test_shared_value_1__copies_unless_borrowed():
     b = np.zeros(3)
     t = shared(b, borrow=True)
     assert np.shares_memory(t.get_value(borrow=True), b)
-    with pytest.raises(ValueError):  # c8c/c8d: the stored array is read-only (C.6)
-        t.get_value(borrow=True)[0] = 9.0
+    t.get_value(borrow=True)[0] = 9.0  # c8c/c8d: a borrowed alias writes the shared value
+    assert t.get_value()[0] == 9.0 and b[0] == 9.0
+    b += 1  # PyTensor's aliasing tutorial: the borrowed array is still the caller's, writable
+    assert t.get_value().tolist() == [10.0, 1.0, 1.0]
+
+
+@pytest.mark.rule("SHARED-VALUE-1")
+def test_shared_value_1__the_aliasing_tutorial():
+    np_array = np.ones(2, dtype="float32")
+    s_default, s_false, s_true = shared(np_array), shared(np_array, borrow=False), shared(np_array, borrow=True)
+    np_array += 1
+    assert s_default.get_value().tolist() == [1.0, 1.0] and s_false.get_value().tolist() == [1.0, 1.0]
+    assert s_true.get_value().tolist() == [2.0, 2.0]
 
 
 @pytest.mark.rule("SHARED-VALUE-2")
@@ -120,13 +131,13 @@ def test_shared_value_2__refused_values_leave_the_value(make, value, rule):
 
 
 @pytest.mark.rule("SHARED-VALUE-2")
-def test_shared_value_2__a_private_read_only_copy_unless_borrowed():
+def test_shared_value_2__a_private_copy_unless_borrowed():
     s = shared(np.zeros(3))
     a = np.ones(3)
     s.set_value(a)
     a[0] = 5.0  # c8e
     assert s.get_value()[0] == 1.0
-    assert not s.get_value(borrow=True).flags.writeable
+    assert not np.shares_memory(s.get_value(borrow=True), a)
     b = np.ones(3)
     s.set_value(b, borrow=True)
     assert np.shares_memory(s.get_value(borrow=True), b)
@@ -160,3 +171,13 @@ def test_shared_update_2__default_update_is_a_variable_or_none():
     assert [f(), f()] == [4.0, 6.0]  # read when f was built
     g = function([], s.sum())
     assert [g(), g()] == [8.0, 8.0]
+
+
+@pytest.mark.rule("SHARED-VALUE-1")
+def test_shared_value_1__broadcastable_gives_static_lengths_of_one():
+    s = shared(np.zeros((1, 3)), broadcastable=(True, False))
+    assert s.type.shape == (1, None)
+    with pytest.raises(TypeError, match="FN-INPUT-3"):
+        shared(np.zeros((2, 3)), broadcastable=(True, False))  # the value must fit
+    with pytest.raises(TypeError, match="not both"):
+        shared(np.zeros((1, 3)), shape=(1, 3), broadcastable=(True, False))

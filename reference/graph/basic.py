@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from reference.graph.test_value import Scratchpad, compute_test_values
+
 _ids = itertools.count()
 
 
@@ -37,7 +39,7 @@ class Variable:
         self.index = index
         self.name = name
         self.auto_id = next(_ids)
-        self.tag: dict[str, Any] = {}
+        self.tag = Scratchpad()  # free attributes, such as test_value (GRAPH-TESTVAL-1)
 
     def __str__(self) -> str:
         """The name if set, else ``Op.index`` for outputs, else ``<Type>`` (GRAPH-PRINT-1)."""
@@ -234,7 +236,11 @@ class Op:
             _adapt_pytensor_op(cls)
 
     def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
+        from reference.config import config
+
         node = self.make_node(*inputs, **kwargs)
+        if config.compute_test_value != "off":
+            compute_test_values(node, config.compute_test_value)  # GRAPH-TESTVAL-1
         return node.outputs[0] if len(node.outputs) == 1 else node.outputs
 
     def make_node(self, *inputs: Any) -> Apply:

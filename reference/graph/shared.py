@@ -65,8 +65,7 @@ class TensorSharedVariable(SharedVariable, TensorVariable):
         data = self.type.filter(value, argument=argument, allow_downcast=self.allow_downcast)
         if not borrow and (data is value or data.base is not None):
             data = data.copy()
-        data.setflags(write=False)
-        return data
+        return data  # with borrow=True it may be the caller's array: writes to it are seen
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
         return self._value if borrow else self._value.copy()
@@ -119,14 +118,20 @@ class RandomGeneratorSharedVariable(SharedVariable):
 
 
 def shared(value: Any, name: str | None = None, borrow: bool = False, strict: bool = False,
-           allow_downcast: bool | None = None, shape: Any = None, dtype: Any = None) -> SharedVariable:
+           allow_downcast: bool | None = None, shape: Any = None, dtype: Any = None,
+           broadcastable: Any = None) -> SharedVariable:
     """A shared variable holding ``value`` (SHARED-VALUE-1).
 
     The dtype is the value's numpy dtype (Python ints give int64, floats float64); every
-    axis has unknown static length unless ``shape`` says otherwise.
+    axis has unknown static length unless ``shape`` says otherwise (or ``broadcastable``:
+    a static length 1 where it is true).
     """
     if isinstance(value, Variable):
         raise SpecTypeError("SHARED-VALUE-1", f"shared() needs a value, got the symbolic variable {value}")
+    if broadcastable is not None:
+        if shape is not None:
+            raise SpecTypeError("SHARED-VALUE-1", "shared(): give shape or broadcastable, not both")
+        shape = tuple(1 if b else None for b in broadcastable)
     if isinstance(value, np.random.Generator):
         return RandomGeneratorSharedVariable(value if borrow else copy.deepcopy(value), name=name)
     data = np.asarray(value) if dtype is None else np.asarray(value, dtype=check_dtype(dtype))
