@@ -31,9 +31,9 @@ def test_type_shape_1__rank_6_and_7_constructors(kind):
     x = getattr(pt, kind)("x")
     assert x.name == "x" and x.type.shape == (None,) * n and x.dtype == pytensor.config.floatX
     for prefix, dtype in PREFIXES.items():
-        maker = getattr(pt, prefix + kind)
-        assert maker.__name__ == prefix + kind
+        maker = getattr(pt, prefix + kind)  # a type, as in PyTensor: y.type is maker
         y = maker("y")
+        assert y.type is maker and repr(maker) == f"TensorType({dtype}, shape={(None,) * n})"
         assert y.dtype == dtype and y.type.shape == (None,) * n and y.name == "y"
     shaped = getattr(pt, kind)(shape=(2,) + (None,) * (n - 1), dtype="int16")
     assert shaped.type.shape == (2,) + (None,) * (n - 1) and shaped.dtype == "int16"

@@ -146,9 +146,18 @@ class TensorType:
         return f"TensorType({self.dtype}, shape={self.shape})"
 
     # -- variables and values -------------------------------------------------------------
-    def __call__(self, name: str | None = None):  # noqa: ANN204 - avoids an import cycle
+    def __call__(self, name: str | None = None, dtype: Any = None,  # noqa: ANN204 - avoids an import cycle
+                 shape: Sequence[int | None] | None = None):
+        """A new input variable of this type, or of this type with another ``dtype`` or
+        static ``shape`` of the same ndim (TYPE-SHAPE-1)."""
         from reference.tensor.variable import TensorVariable
 
+        if dtype is not None or shape is not None:
+            if shape is not None and len(shape) != self.ndim:
+                from reference.errors import SpecValueError
+
+                raise SpecValueError("TYPE-SHAPE-1", f"expected a shape of {self.ndim} entries, got {tuple(shape)}")
+            return self.clone(dtype, shape)(name)
         return TensorVariable(self, name=name)
 
     def value_fits(self, value: np.ndarray) -> bool:

@@ -78,10 +78,10 @@ _PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float3
 _KINDS = ("scalar", "vector", "matrix", "tensor3", "tensor4", "tensor5", "tensor6", "tensor7")
 for _kind in _KINDS:
     globals()[_kind].__name__ = globals()[_kind].__qualname__ = _kind
+# the typed constructors are types, as in PyTensor: pt.dvector("x").type is pt.dvector
 for _prefix, _dtype in _PREFIXES.items():
     for _n, _kind in enumerate(_KINDS):
-        globals()[_prefix + _kind] = _maker(_n, _dtype)
-        globals()[_prefix + _kind].__name__ = _prefix + _kind
+        globals()[_prefix + _kind] = TensorType(_dtype, (None,) * _n)
 
 
 def _row_col(kind: str, name: str | None, dtype: Any, shape: Any) -> TensorVariable:
@@ -164,7 +164,7 @@ def _plural(name_: str, single: Any):  # noqa: ANN202
 
     make.__name__ = make.__qualname__ = name_
     make.__doc__ = (
-        f"Several ``{single.__name__}`` inputs: ``{name_}(n)`` makes ``n`` unnamed ones, "
+        f"Several ``{_singular(name_)}`` inputs: ``{name_}(n)`` makes ``n`` unnamed ones, "
         f"``{name_}('a', 'b')`` one per name (TYPE-SHAPE-3)."
     )
     return make
@@ -175,6 +175,16 @@ def _plural(name_: str, single: Any):  # noqa: ANN202
 _PLURALS = {"scalar": "scalars", "vector": "vectors", "matrix": "matrices", "tensor3": "tensor3s",
             "tensor4": "tensor4s", "tensor5": "tensor5s", "tensor6": "tensor6s", "tensor7": "tensor7s",
             "row": "rows", "col": "cols"}
+
+
+def _singular(plural: str) -> str:
+    """``dmatrix`` for ``dmatrices``."""
+    for kind, plural_kind in _PLURALS.items():
+        if plural.endswith(plural_kind) and plural[:len(plural) - len(plural_kind)] in ("", "d", "f", "i", "l"):
+            return plural[:len(plural) - len(plural_kind)] + kind
+    return plural
+
+
 for _prefix in ("", "d", "f", "i", "l"):
     for _kind, _plural_kind in _PLURALS.items():
         globals()[_prefix + _plural_kind] = _plural(_prefix + _plural_kind, globals()[_prefix + _kind])
