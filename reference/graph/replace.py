@@ -45,4 +45,12 @@ def graph_replace(outputs: Variable | Sequence[Variable], replace: Any = None, *
     return clone_replace(outputs, replace)
 
 
-__all__ = ["clone_replace", "graph_replace"]
+def vectorize_graph(outputs: Variable | Sequence[Variable], replace: Mapping[Variable, Variable]) -> Any:
+    """PyTensor's ``pytensor.graph.replace.vectorize_graph``: the function of
+    :mod:`reference.tensor.functional` (OP-VECTORIZE-1)."""
+    from reference.tensor.functional import vectorize_graph as vectorize_graph_
+
+    return vectorize_graph_(outputs, replace)
+
+
+__all__ = ["clone_replace", "graph_replace", "vectorize_graph"]

@@ -30,6 +30,20 @@ from reference.tensor.basic import (
 from reference.tensor.blas import dot, matmul, outer, tensordot
 from reference.tensor.einsum import einsum, matvec, vecdot, vecmat
 from reference.tensor.extra_ops import *  # noqa: F403
+from reference.tensor.functional import vectorize
+from reference.tensor.grids import (
+    bartlett,
+    complex,
+    complex_from_polar,
+    concat_with_broadcast,
+    extract_diag,
+    interpolate1d,
+    is_flat,
+    mgrid,
+    nonzero_values,
+    ogrid,
+    slice_at_axis,
+)
 from reference.tensor.math import (
     abs,
     absolute,
@@ -174,6 +188,7 @@ from reference.tensor.reduction import (
     sum,
     var,
 )
+from reference.tensor.reshaping import join_dims, pack, split_dims, unpack
 from reference.tensor.shape import (
     dimshuffle,
     expand_dims,
@@ -227,8 +242,8 @@ def hessian(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
 
 
 def __getattr__(name: str):  # noqa: ANN202
-    if name == "random":
+    if name in ("random", "signal"):
         import importlib
 
-        return importlib.import_module("reference.tensor.random")
+        return importlib.import_module(f"reference.tensor.{name}")
     raise AttributeError(f"module 'reference.tensor' has no attribute {name!r}")

@@ -849,3 +849,35 @@ def matrix_dot(*args: Any) -> TensorVariable:
     for a in args[1:]:
         result = dot(result, a)
     return result
+
+
+# -- the factorisations and solvers of the two companion modules (OP-LINALG-17 …) ---------
+from reference.tensor.linalg_decompositions import (  # noqa: E402 - they build on the ops above
+    lu,
+    lu_factor,
+    lu_solve,
+    ordqz,
+    pivot_to_permutation,
+    qr,
+    qz,
+    schur,
+)
+from reference.tensor.linalg_solvers import (  # noqa: E402
+    block_diag,
+    lstsq,
+    solve_continuous_lyapunov,
+    solve_discrete_are,
+    solve_discrete_lyapunov,
+    solve_sylvester,
+    tensorinv,
+    tensorsolve,
+    trace,
+    tridiagonal_lu_factor,
+    tridiagonal_lu_solve,
+)
+
+__all__ += [  # noqa: PLE0605
+    "block_diag", "lstsq", "lu", "lu_factor", "lu_solve", "ordqz", "pivot_to_permutation", "qr", "qz", "schur",
+    "solve_continuous_lyapunov", "solve_discrete_are", "solve_discrete_lyapunov", "solve_sylvester", "tensorinv",
+    "tensorsolve", "trace", "tridiagonal_lu_factor", "tridiagonal_lu_solve",
+]
