@@ -559,6 +559,12 @@ def test_op_nonzero_1__scalars_are_refused():
     raises_rule(SpecValueError, "OP-NONZERO-1", pt.flatnonzero, pt.dscalar())
 
 
+@pytest.mark.rule("OP-NONZERO-1")
+def test_op_nonzero_1__indexing_with_a_constant_flatnonzero_gives_a_vector():
+    v = pt.as_tensor(np.arange(6.0))[pt.flatnonzero(np.array([0, 1, 1]))]  # was typed (1, 2)
+    assert v.type.shape == (2,) and v.eval().tolist() == [1.0, 2.0]
+
+
 @pytest.mark.rule("OP-BINCOUNT-1")
 def test_op_bincount_1__bincount():
     a = np.array([0, 3, 3, 1, 7], dtype="int32")
