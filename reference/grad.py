@@ -141,6 +141,29 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     return tuple(results) if isinstance(wrt, tuple) else results
 
 
+def grad_undefined(op: Any, x_pos: int, x: Variable, comment: str = "") -> Variable:
+    """For an op's gradient method: the cotangent of input ``x_pos`` (``x``), whose
+    derivative is not defined (GRAD-UNDEF-1, PyTensor's helper of this name)."""
+    return _undefined(op, x_pos, x, "is not defined", comment)
+
+
+def grad_not_implemented(op: Any, x_pos: int, x: Variable, comment: str = "") -> Variable:
+    """For an op's gradient method: the cotangent of input ``x_pos`` (``x``), whose
+    derivative the op does not implement (GRAD-UNDEF-1, PyTensor's helper of this name)."""
+    return _undefined(op, x_pos, x, "is not implemented", comment)
+
+
+def _undefined(op: Any, x_pos: int, x: Variable, why: str, comment: str) -> Variable:
+    from reference.config import config
+    from reference.tensor.basic import zeros_like
+    from reference.tensor.math import undefined_cotangent
+
+    x = as_tensor_variable(x)
+    shaped = zeros_like(x) if x.dtype not in DISCRETE_DTYPES else zeros_like(x, dtype=config.floatX)
+    message = f"{op}: the gradient with respect to input {x_pos} {why}" + (f" ({comment})" if comment else "")
+    return undefined_cotangent("GRAD-UNDEF-1", message, shaped)
+
+
 def undefined_derivative(variable: Variable) -> str | None:
     """The message of the first node that stands for an undefined derivative (GRAD-UNDEF-1)
     among ``variable``'s ancestors, looking into the inner graphs of loops and

@@ -12,7 +12,9 @@ from reference.grad import (
     disconnected_grad,
     grad,
     grad_clip,
+    grad_not_implemented,
     grad_scale,
+    grad_undefined,
     pullback,
     pushforward,
     zero_grad,
@@ -22,6 +24,6 @@ from reference.testing.gradcheck import GradientError, numeric_grad, verify_grad
 
 __all__ = [
     "DisconnectedInputError", "GradientError", "Lop", "NullTypeGradError", "Rop", "backprop", "disconnected_grad", "grad", "grad_clip",
-    "grad_scale", "hessian", "hessian_vector_product", "jacobian", "numeric_grad", "pullback",
+    "grad_not_implemented", "grad_scale", "grad_undefined", "hessian", "hessian_vector_product", "jacobian", "numeric_grad", "pullback",
     "pushforward", "verify_grad", "zero_grad",
 ]

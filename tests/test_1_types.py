@@ -203,3 +203,23 @@ def test_type_literal_2__numpy_values_on_the_left_give_way(left):
     result = left + b8
     assert isinstance(result, pt.TensorVariable)
     assert result.dtype == np.promote_types(np.asarray(left).dtype, "int8").name
+
+
+@pytest.mark.rule("GRAPH-NAMES-1")
+def test_graph_names_1__pytensor_module_paths():
+    # programs import names from the module PyTensor defines them in
+    from reference.tensor.basic import constant, switch, where  # noqa: F401
+    from reference.tensor.elemwise import DimShuffle  # noqa: F401
+    from reference.tensor.math import dot, max, sum  # noqa: A004, F401
+    from reference.tensor.nlinalg import matrix_inverse  # noqa: F401
+    from reference.tensor.sharedvar import TensorSharedVariable  # noqa: F401
+    from reference.tensor.slinalg import cholesky, solve  # noqa: F401
+    from reference.tensor.sort import argsort, sort  # noqa: F401
+    from reference.tensor.type import TensorType, dmatrices, dvector
+
+    assert dvector("v").type is dvector and isinstance(dvector, TensorType) and len(dmatrices(2)) == 2
+    import reference.tensor.math as math_module
+
+    assert not hasattr(math_module, "no_such_name")
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        math_module.no_such_name  # noqa: B018

@@ -482,3 +482,34 @@ def test_grad_op_5__dot_of_more_than_two_dimensions(shapes):
 def test_grad_op_5__matmul_of_stacks(shapes):
     a, b = (rng(9).normal(size=s) for s in shapes)
     verify_grad(pt.matmul, [a, b], rng=rng())
+
+
+@pytest.mark.rule("GRAD-UNDEF-1")
+def test_grad_undefined_1__pytensor_helpers_for_op_authors():
+    from reference.gradient import grad_not_implemented, grad_undefined
+    from reference.graph.basic import Apply
+    from reference.graph.op import Op
+
+    class Scaled(Op):
+        __props__ = ()
+
+        def make_node(self, x, k):
+            x, k = pt.as_tensor_variable(x), pt.as_tensor_variable(k)
+            return Apply(self, [x, k], [x.type()])
+
+        def perform(self, node, inputs, output_storage):
+            output_storage[0][0] = inputs[0] * inputs[1]
+
+        def grad(self, inputs, output_grads):
+            x, k = inputs
+            return [grad_not_implemented(self, 0, x, "a test"), grad_undefined(self, 1, k)]
+
+    x, k = pt.dvector("x"), pt.dscalar("k")
+    y = Scaled()(x, k).sum()
+    with pytest.raises(NullTypeGradError, match="input 0 is not implemented \\(a test\\)"):
+        pytensor.grad(y, x)
+    with pytest.raises(TypeError, match="input 1 is not defined"):
+        pytensor.grad(y, k)
+    g = pytensor.grad(y, k, null_gradients="return")
+    with pytest.raises(ValueError, match="GRAD-UNDEF-1"):
+        g.eval({x: np.ones(2), k: 1.0})

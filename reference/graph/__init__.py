@@ -1,7 +1,7 @@
 """The graph language: types, variables, ops, traversal, shared variables."""
 
 from reference.graph.basic import Apply, Constant, Op, Variable
-from reference.graph.replace import clone_replace, graph_replace
+from reference.graph.replace import clone_replace, graph_replace, vectorize_graph
 from reference.graph.traversal import (
            ancestors,
            explicit_graph_inputs,
@@ -12,4 +12,5 @@ from reference.graph.traversal import (
 from reference.graph.type import TensorType
 
 __all__ = ["Apply", "Constant", "Op", "TensorType", "Variable", "ancestors", "clone_replace",
-           "explicit_graph_inputs", "graph_inputs", "graph_replace", "io_toposort", "toposort"]
+           "explicit_graph_inputs", "graph_inputs", "graph_replace", "io_toposort", "toposort",
+           "vectorize_graph"]

@@ -54,3 +54,10 @@ def vectorize_graph(outputs: Variable | Sequence[Variable], replace: Mapping[Var
 
 
 __all__ = ["clone_replace", "graph_replace", "vectorize_graph"]
+
+
+def __getattr__(name: str) -> Any:
+    """PyTensor's names of this module that live in another module here (reference/_aliases.py)."""
+    from reference import _aliases
+
+    return _aliases.lookup(__name__, name)

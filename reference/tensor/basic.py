@@ -673,3 +673,10 @@ def cumprod(x: Any, axis: int | None = None) -> TensorVariable:
 __all__ = [*_KINDS, "row", "col"] + [
     prefix + kind for prefix in _PREFIXES for kind in (*_KINDS, "row", "col")
 ] + [prefix + plural for prefix in ("", "d", "f", "i", "l") for plural in _PLURALS.values()]
+
+
+def __getattr__(name: str) -> Any:
+    """PyTensor's names of this module that live in another module here (reference/_aliases.py)."""
+    from reference import _aliases
+
+    return _aliases.lookup(__name__, name)

@@ -269,3 +269,10 @@ def reduce_to_input(g: Any, x: Any) -> Any:
 
         g = alloc(g, *(shape(x)[i] for i in range(x.ndim)))
     return cast(g, x.dtype)
+
+
+def __getattr__(name: str) -> Any:
+    """PyTensor's names of this module that live in another module here (reference/_aliases.py)."""
+    from reference import _aliases
+
+    return _aliases.lookup(__name__, name)

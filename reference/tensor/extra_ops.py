@@ -1858,3 +1858,10 @@ def get_scalar_constant_value(v: Any, elemwise: bool = True, only_process_consta
     if np.ndim(v) != 0 if not isinstance(v, TensorVariable) else v.ndim != 0:
         raise NotScalarConstantError("OP-CONSTVAL-1", "get_scalar_constant_value: the input has axes")
     return get_underlying_scalar_constant_value(v, raise_not_constant=raise_not_constant)
+
+
+def __getattr__(name: str) -> Any:
+    """PyTensor's names of this module that live in another module here (reference/_aliases.py)."""
+    from reference import _aliases
+
+    return _aliases.lookup(__name__, name)

@@ -1517,3 +1517,10 @@ def chi2sf(x: Any, k: Any) -> TensorVariable:
 
     warnings.warn("chi2sf is deprecated. Use `gammaincc(k / 2, x / 2)` instead", UserWarning, stacklevel=2)
     return gammaincc(true_div(k, 2), true_div(x, 2))  # OP-GAMMAINC-1
+
+
+def __getattr__(name: str) -> Any:
+    """PyTensor's names of this module that live in another module here (reference/_aliases.py)."""
+    from reference import _aliases
+
+    return _aliases.lookup(__name__, name)

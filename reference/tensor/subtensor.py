@@ -382,3 +382,10 @@ def inc_subtensor(x: Any, y: Any, inplace: bool = False, set_instead_of_inc: boo
 
             return _incsub(part, add(part, y), True, "inc_subtensor")
     return _incsub(x, y, False, "inc_subtensor")
+
+
+def __getattr__(name: str) -> Any:
+    """PyTensor's names of this module that live in another module here (reference/_aliases.py)."""
+    from reference import _aliases
+
+    return _aliases.lookup(__name__, name)
