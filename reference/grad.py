@@ -83,7 +83,8 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     return for it.  Integer and boolean ``wrt`` get a zero gradient of float dtype.
     """
     from reference.config import config
-    from reference.tensor.basic import ones_like, zeros_like
+    from reference.tensor.basic import second, zeros_like
+    from reference.tensor.variable import constant
 
     single = not isinstance(wrt, list | tuple)
     wrt_list = [wrt] if single else list(wrt)
@@ -100,7 +101,10 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
             raise SpecTypeError("GRAD-API-1", f"cost must have a float dtype, got {cost.dtype}")
         outputs.append(cost)
         given = [g for v, g in (known_grads or {}).items() if v is cost]
-        seeds.append(as_tensor_variable(given[0]) if given else ones_like(cost))  # GRAD-API-2
+        # GRAD-API-1 step 4: 1 filled against the cost, so every gradient reads the cost's
+        # graph (and its inputs) as in PyTensor: grad(2 * x, x) is a function of x
+        seeds.append(as_tensor_variable(given[0]) if given  # GRAD-API-2: a known cotangent of the cost
+                     else second(cost, constant(1, dtype=cost.dtype)))
     elif not known_grads:
         raise SpecValueError("GRAD-API-1", "grad needs a cost or known_grads")
     for variable, g in (known_grads or {}).items():

@@ -312,3 +312,13 @@ def reference_testing_verify_grad():
     from reference.testing import verify_grad
 
     return verify_grad
+
+
+@pytest.mark.rule("GRAD-API-1")
+def test_grad_api_1__a_constant_gradient_is_still_a_function_of_the_inputs():
+    x, v = pt.dscalar("x"), pt.dvector("v")
+    assert pytensor.function([x], pytensor.grad(2 * x, x))(3.0) == 2.0  # PyTensor: 2.0, no unused input
+    assert pytensor.function([v], pytensor.grad((3 * v).sum(), v))(np.ones(2)).tolist() == [3.0, 3.0]
+    with pytest.raises(ValueError, match="OP-ELEMWISE"):  # second broadcasts as any elementwise op
+        pytensor.function([v], pt.second(v, np.ones(3)))(np.ones(2))
+    assert pytensor.grad(pt.second(v, 2.0).sum(), v).eval({v: np.ones(2)}).tolist() == [0.0, 0.0]  # connected

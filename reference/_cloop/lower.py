@@ -518,6 +518,9 @@ class Lowering:
         if kind is tm.Identity:
             out = self.result_temp(regs[0].dtype, out_shape, regs, "identity")
             return self.emit_ew(opcodes.copy(regs[0].dtype.name).name, out, regs[0], note=note)
+        if kind is tm.Second:  # KERN-OP-3: y broadcast against x, C-ordered as Second.impl's
+            out = self.p.temp(regs[1].dtype, out_shape, "second")
+            return self.emit_ew(opcodes.copy(regs[1].dtype.name).name, out, regs[1], note=note)
         if kind is tm.Cast:
             return self.materialize_cast(regs[0], out_dtype, out_shape, note)
         if kind is tm.Switch:

@@ -247,3 +247,15 @@ def __getattr__(name: str):  # noqa: ANN202
 
         return importlib.import_module(f"reference.tensor.{name}")
     raise AttributeError(f"module 'reference.tensor' has no attribute {name!r}")
+
+
+# PyTensor's module paths (GRAPH-NAMES-1), loaded with the package as PyTensor's are, so
+# that importing one later cannot rebind a function of the same name (pt.sort) to it
+import reference.tensor.sort  # noqa: E402 - binds pt.sort to the module: rebound below
+from reference.tensor import (  # noqa: E402, F401
+    nlinalg,
+    sharedvar,
+    slinalg,
+    type,  # noqa: E402, F401, A004 - PyTensor's pt.type module
+)
+from reference.tensor.extra_ops import sort  # noqa: E402, F811 - pt.sort is the function

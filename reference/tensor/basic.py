@@ -398,8 +398,11 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None) -> TensorVariable:
 
 
 def second(x: Any, y: Any) -> TensorVariable:
-    """``y`` broadcast to the shape of ``x``."""
-    return full_like(x, y, dtype=as_tensor_variable(y).dtype)
+    """``y`` broadcast to the shape of ``x``, in ``y``'s dtype (OP-ALLOC-2 step 4): an
+    elementwise node reading ``x``, so the result depends on ``x`` as in PyTensor."""
+    from reference.tensor.math import second as second_
+
+    return second_(x, y)
 
 
 fill = second

@@ -161,6 +161,23 @@ class Minimum(ScalarOp):
     ufunc = np.minimum
 
 
+class Second(ScalarOp):
+    """``y`` broadcast against ``x``: ``y``'s values and dtype, ``x`` giving only shape and
+    dependence (OP-ALLOC-2 step 4, PyTensor's ``second``/``fill``).  ``x`` gets a zero
+    cotangent, so it stays connected, as in PyTensor."""
+
+    def output_dtype(self, *dtypes: str) -> str:
+        return dtypes[1]
+
+    def impl(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)).copy()
+
+    def grad(self, inputs: list, output: Any, gz: Any) -> list:
+        from reference.tensor.basic import zeros_like
+
+        return [zeros_like(inputs[0]), gz]
+
+
 # -- unary ------------------------------------------------------------------------------
 class Unary(ScalarOp):
     nin = 1
@@ -1221,6 +1238,7 @@ def _elemwise(scalar_op: ScalarOp) -> Elemwise:
 
 
 add = _elemwise(Add())
+second = _elemwise(Second())
 sub = _elemwise(Sub())
 mul = _elemwise(Mul())
 true_div = _elemwise(TrueDiv())
