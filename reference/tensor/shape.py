@@ -13,11 +13,14 @@ from reference.graph.type import INT_DTYPES, TensorType
 from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 
-def constant_value(variable: Any) -> Any:
+def constant_value(variable: Any, _known: dict[int, Any] | None = None) -> Any:
     """The value of ``variable`` if it is known at graph-construction time, else ``None``.
 
     Known: constants, the shape of a variable with a known static shape, and stacks,
-    casts and indexing of known values.  Used for static shape inference only.
+    casts and indexing of known values.  Used for static shape inference only.  Each
+    variable is looked at once per call, and a node stops at its first unknown input, so
+    the cost is linear in the graph (a graph reusing its intermediates is a DAG whose
+    paths are exponentially many).
     """
     if not isinstance(variable, TensorVariable):
         return np.asarray(variable) if isinstance(variable, int | np.integer) else None
@@ -26,18 +29,30 @@ def constant_value(variable: Any) -> Any:
     node = variable.owner
     if node is None:
         return None
-    if isinstance(node.op, Shape) and None not in node.inputs[0].type.shape:
-        return np.asarray(node.inputs[0].type.shape, dtype="int64")
-    if getattr(node.op, "constant_foldable", True) and len(node.outputs) == 1:
-        inputs = [constant_value(v) for v in node.inputs]
-        if all(v is not None and np.size(v) <= 64 for v in inputs):
-            from reference.evaluate import run_node
+    known = {} if _known is None else _known
+    if id(variable) not in known:
+        known[id(variable)] = _fold(node, known)
+    return known[id(variable)]
 
-            try:  # run_node: an op may return its one output in a tuple
-                return run_node(node, [np.asarray(v) for v in inputs])[0]
-            except Exception:  # noqa: BLE001 - the error is raised again at run time
-                return None
-    return None
+
+def _fold(node: Apply, known: dict[int, Any]) -> Any:
+    if isinstance(node.op, Shape):
+        static = node.inputs[0].type.shape
+        return None if None in static else np.asarray(static, dtype="int64")
+    if not getattr(node.op, "constant_foldable", True) or len(node.outputs) != 1:
+        return None
+    inputs = []
+    for v in node.inputs:
+        value = constant_value(v, known)
+        if value is None or np.size(value) > 64:
+            return None
+        inputs.append(np.asarray(value))
+    from reference.evaluate import run_node
+
+    try:  # run_node: an op may return its one output in a tuple
+        return run_node(node, inputs)[0]
+    except Exception:  # noqa: BLE001 - the error is raised again at run time
+        return None
 
 
 def constant_entries(variable: TensorVariable) -> list[int | None]:
