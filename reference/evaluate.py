@@ -98,10 +98,21 @@ class Schedule:
     def __init__(self, order: Sequence[Apply], prepare: bool = True,
                  outputs: Sequence[Variable] | None = None) -> None:
         nodes = list(order)
+        #: what the schedule is built from: it pickles as these and is planned again on
+        #: loading, its prepared closures never pickled (FN-PICKLE-1)
+        self._built_from = (nodes, prepare, None if outputs is None else list(outputs))
         homes = None
         if outputs is not None and any(is_lazy(node) for node in nodes):
             homes = branch_homes(nodes, outputs)  # GRAPH-EVAL-5
         self._fill(nodes, homes, None, prepare)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """FN-PICKLE-1: a schedule pickles as what it is built from, never its prepared
+        closures; loading plans it again."""
+        return {"_built_from": self._built_from}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(*state["_built_from"])  # type: ignore[misc]
 
     def _fill(self, nodes: list[Apply], homes: dict | None, place: Any, prepare: bool) -> None:
         """This schedule holds the nodes whose home is ``place`` (None: the top level)."""

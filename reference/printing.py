@@ -7,7 +7,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from reference.graph.basic import Variable
+from reference.graph.basic import Apply, Variable
+from reference.printing_ops import Print, _print_fn  # noqa: F401  (GRAPH-PRINT-4: pytensor.printing.Print)
 
 
 class _Ids:
@@ -73,9 +74,10 @@ def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape:
                print_view_map: bool = False, print_memory_map: bool = False,
                print_inner_graphs: Any = "auto", print_fgraph_inputs: bool = False,
                print_assumptions: bool = False) -> str:
-    """Print the graph of ``obj`` (a variable, a list of them, or a compiled function) as an
-    indented tree with ids; loops are followed by their inner graphs, whose inputs are
-    named by what they hold (``x[t]``, ``h[t-1]``, ``W``) (GRAPH-PRINT-2).  Returns the text;
+    """Print the graph of ``obj`` (a variable, an Apply node (its outputs), a list of them,
+    or a compiled function) as an indented tree with ids; loops are followed by their
+    inner graphs, whose inputs are named by what they hold (``x[t]``, ``h[t-1]``, ``W``)
+    (GRAPH-PRINT-2).  Returns the text;
     ``file="str"`` returns it without printing, as in PyTensor.
 
     The signature is PyTensor's (``pytensor.dprint`` is this function): ``depth`` (levels
@@ -86,7 +88,9 @@ def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape:
     if isinstance(obj, Function):
         variables = obj.computed
     elif isinstance(obj, list | tuple):
-        variables = list(obj)
+        variables = [v for item in obj for v in (item.outputs if isinstance(item, Apply) else [item])]
+    elif isinstance(obj, Apply):  # GRAPH-PRINT-2: a node prints as its outputs, as in PyTensor
+        variables = list(obj.outputs)
     else:
         variables = [obj]
     ids = _Ids()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -165,6 +166,38 @@ class Function:
         #: PyTensor's ``f.maker`` (FN-ATTR-1): the mode, the In and Out specs and the graph
         self.maker = FunctionMaker(get_mode(self.mode), self.input_specs, self.output_specs,
                                    FunctionGraphView(self.inputs, self.computed))
+        #: how a call evaluates the graph: evaluate_graph, or MonitorMode's loop (FN-MODE-2)
+        self._evaluate = self._evaluator()
+
+    def _evaluator(self) -> Any:
+        """``evaluate_graph``; under a MonitorMode, its monitored loop (FN-MODE-2), chosen
+        once so that a call without a monitor costs nothing more."""
+        from reference.compile.monitormode import MonitorMode, evaluate_monitored
+
+        mode = self.maker.mode
+        if not isinstance(mode, MonitorMode):
+            return evaluate_graph
+        index = {node: i for i, node in enumerate(self.order)}
+        return functools.partial(evaluate_monitored, mode=mode, fgraph=self.maker.fgraph, index=index)
+
+    # -- pickling (FN-PICKLE-1) -----------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """The function's state without its schedule (each node's prepared run, closures)
+        and evaluator (FN-PICKLE-1); loop ops pickle without their C-kernel programs."""
+        state = dict(self.__dict__)
+        del state["schedule"], state["_evaluate"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A loaded function plans its schedule and chooses its evaluator at its first call
+        (FN-PICKLE-1): while unpickling, the graph may not be complete yet."""
+        self.__dict__.update(state)
+        self.schedule = None
+        self._evaluate = _PlanAtFirstCall(self)
+
+    def __copy__(self) -> Function:
+        """``copy.copy(f)`` is ``f.copy()``, sharing the shared variables (FN-PICKLE-1)."""
+        return self.copy()
 
     # -- compile-time checks ------------------------------------------------------------
     @staticmethod
@@ -298,7 +331,7 @@ class Function:
                                on_step=on_step, want_trace=trace is True)
         env = self.bind_arguments(args, kwargs)
         env.update(self.constants)
-        results = evaluate_graph(self.computed, env, trace=trace, order=self.schedule)
+        results = self._evaluate(self.computed, env, trace=trace, order=self.schedule)
         n = len(self.outputs)
         if any(self.output_borrow):  # FN-OUT-1
             outputs = [self._borrowed(value, env) if borrow else _fresh(value)
@@ -397,6 +430,21 @@ class FunctionMaker:
 
     def __init__(self, mode: Any, inputs: list[In], outputs: list[Out], fgraph: FunctionGraphView) -> None:
         self.mode, self.inputs, self.outputs, self.fgraph = mode, inputs, outputs, fgraph
+
+
+class _PlanAtFirstCall:
+    """The evaluator of a loaded function until its first call (FN-PICKLE-1): plans the
+    schedule, puts the real evaluator in place, and evaluates with it."""
+
+    def __init__(self, function: Function) -> None:
+        self.function = function
+
+    def __call__(self, outputs: list[Variable], env: dict[Variable, Any], trace: TraceHook | None = None,
+                 order: Any = None) -> list[Any]:
+        f = self.function
+        f.schedule = Schedule(f.order, outputs=f.computed)  # GRAPH-EVAL-5
+        f._evaluate = f._evaluator()
+        return f._evaluate(outputs, env, trace=trace, order=f.schedule)
 
 
 class _Missing:

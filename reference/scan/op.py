@@ -57,6 +57,16 @@ class ScanOp(Op):
         kind = "while_loop=True" if self.spec.condition is not None else "while_loop=False"
         return f"Scan{{{self.spec.name}, {kind}}}"
 
+    #: attributes made at run time (C-kernel programs, dispatch decisions, the "check"
+    #: mode's unpruned twin): not pickled, made again at the next call (FN-PICKLE-1)
+    RUNTIME_ATTRIBUTES = ("_kernel_cache", "_kernel_blockers", "_check_full", "kernel_decisions")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """FN-PICKLE-1: the op without what it made at run time, which holds compiled code.
+        Unpickling does not call the constructor, which reads the inner graph: while
+        unpickling, the graph may not be complete yet."""
+        return {k: v for k, v in self.__dict__.items() if k not in self.RUNTIME_ATTRIBUTES}
+
     def with_keep(self, keep: Sequence[int | None]) -> ScanOp:
         return ScanOp(self.spec, keep, self.mode)
 
