@@ -143,6 +143,22 @@ class Config:
                 raise ValueError(f"REFERENCE_FLAGS: cannot parse {item!r}")
             setattr(self, name, _parse(name, value))
 
+    def load_pytensor_environment(self, text: str) -> None:
+        """Apply the pairs of ``PYTENSOR_FLAGS`` that name flags of ``reference``
+        (GRAPH-CONFIG-1 step 1): PyTensor's other flags (``device``, ``cxx`` ...) are
+        skipped, and a value ``reference`` does not accept is skipped with a warning."""
+        import warnings
+
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            name, _, value = item.partition("=")
+            if name.strip() not in _DEFAULTS:
+                continue
+            try:
+                setattr(self, name.strip(), _parse(name.strip(), value.strip()))
+            except ValueError as error:
+                warnings.warn(f"PYTENSOR_FLAGS: {item!r} is not used by reference: {error}", stacklevel=2)
+
 
 config = Config()
+config.load_pytensor_environment(os.environ.get("PYTENSOR_FLAGS", ""))
 config.load_environment(os.environ.get("REFERENCE_FLAGS", ""))

@@ -310,6 +310,23 @@ def test_graph_config_1__reference_flags_is_read_at_import():
     assert out.stdout.strip() == "float32"
 
 
+@pytest.mark.rule("GRAPH-CONFIG-1")
+def test_graph_config_1__pytensor_flags_is_read_too():
+    code = "import reference as pytensor; print(pytensor.config.floatX, pytensor.config.on_unused_input)"
+    env = dict(os.environ, PYTENSOR_FLAGS="device=cpu,floatX=float32,cxx=,on_unused_input=warn")
+    env.pop("REFERENCE_FLAGS", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["float32", "warn"]  # PyTensor-only flags are skipped
+    env["REFERENCE_FLAGS"] = "floatX=float64"  # reference's own variable wins
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["float64", "warn"]
+    env = dict(os.environ, PYTENSOR_FLAGS="floatX=float16")
+    env.pop("REFERENCE_FLAGS", None)
+    out = subprocess.run([sys.executable, "-W", "always", "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split()[0] == "float64" and "float16" in out.stderr
+
+
 # -- GRAPH-TESTVAL-1: test values --------------------------------------------------------------
 
 
