@@ -24,6 +24,7 @@ from reference.errors import (
 from reference.graph.basic import Apply, Constant, Op, Variable
 from reference.graph.shared import SharedVariable
 from reference.graph.traversal import clone_replace, graph_inputs, toposort
+from reference.graph.type import TensorType
 
 __all__ = ["OpFromGraph"]
 
@@ -161,6 +162,12 @@ class OpFromGraph(Op):
             raise SpecValueError("GRAPH-OFG-2", f"{self}: expected {len(self.input_types)} input(s), got {len(inputs)}")
         variables = []
         for i, (given, expected) in enumerate(zip(inputs, self.input_types, strict=True)):
+            if not isinstance(expected, TensorType):  # a random generator: the same type only
+                if not isinstance(given, Variable) or given.type != expected:
+                    raise SpecTypeError("GRAPH-OFG-2", f"{self}: input {i} must be a variable of type {expected}, "
+                                        f"got {given!r}")
+                variables.append(given)
+                continue
             if not isinstance(given, Variable):  # a literal takes the input's type
                 try:
                     given = constant(expected.filter(given, argument=f"input {i}"))

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from reference.errors import SpecTypeError
+from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Variable
 from reference.graph.type import TensorType, check_dtype
 from reference.tensor.variable import TensorVariable
@@ -75,6 +75,10 @@ class TensorSharedVariable(SharedVariable, TensorVariable):
                                     allow_downcast=self.allow_downcast)
 
 
+#: ``set_value(seed=...)`` not given (``None`` is a seed: fresh entropy)
+_NO_SEED: Any = object()
+
+
 class RandomGeneratorType:
     """The type of a numpy ``Generator`` held in a shared variable (RAND-STREAM-1)."""
 
@@ -93,8 +97,13 @@ class RandomGeneratorType:
 
     __repr__ = __str__
 
-    def make_variable(self, owner: Any, index: int) -> Variable:
-        return Variable(self, owner=owner, index=index)
+    def make_variable(self, owner: Any, index: int | None, name: str | None = None) -> RandomGeneratorVariable:
+        """A generator variable: an op's output, or a root when ``owner`` is None (RAND-VAR-1)."""
+        return RandomGeneratorVariable(self, owner=owner, index=index, name=name)
+
+    def __call__(self, name: str | None = None) -> RandomGeneratorVariable:
+        """A symbolic generator variable named ``name``, as ``pt.random.rng(name)`` (RAND-VAR-1)."""
+        return self.make_variable(None, None, name=name)
 
     def filter(self, value: Any, *, argument: str, allow_downcast: bool | None = None) -> np.random.Generator:  # noqa: E501
         if not isinstance(value, np.random.Generator):
@@ -102,7 +111,19 @@ class RandomGeneratorType:
         return value
 
 
-class RandomGeneratorSharedVariable(SharedVariable):
+class RandomGeneratorVariable(Variable):
+    """A variable whose value is a numpy ``Generator``: an input made by
+    ``pt.random.rng``, a shared generator, or the next generator a draw returns.
+
+    It has one method per distribution of the functional API, attached by
+    :mod:`reference.tensor.random`: ``rng.normal(loc, scale, size=None, ...)`` is
+    ``pt.random.normal(loc, scale, size=None, ..., rng=rng, return_next_rng=True)`` and
+    returns ``(next_rng, draw)`` (RAND-VAR-1); calling one on a generator variable that
+    already fed a draw warns (RAND-VAR-2).
+    """
+
+
+class RandomGeneratorSharedVariable(SharedVariable, RandomGeneratorVariable):
     """A shared numpy ``Generator``; ``get_value`` returns a copy of its state."""
 
     def __init__(self, value: np.random.Generator, name: str | None = None) -> None:
@@ -113,8 +134,24 @@ class RandomGeneratorSharedVariable(SharedVariable):
         value = self.type.filter(value, argument=f"shared variable {self}")
         return value if borrow else copy.deepcopy(value)
 
+    def set_value(self, new_value: np.random.Generator | None = None, *, seed: Any = _NO_SEED,
+                  borrow: bool = False) -> None:
+        """Give the variable the generator ``new_value``, or ``np.random.default_rng(seed)``:
+        exactly one of the two (RAND-VAR-3).  Without ``borrow`` the variable keeps a copy of
+        ``new_value`` (of ``seed``, for a seed such as a ``SeedSequence``)."""
+        if new_value is None:
+            if seed is _NO_SEED:
+                raise SpecValueError("RAND-VAR-3", f"set_value of {self}: give new_value or seed=...")
+            new_value, borrow = np.random.default_rng(seed if borrow else copy.deepcopy(seed)), True
+        elif seed is not _NO_SEED:
+            raise SpecValueError("RAND-VAR-3", f"set_value of {self}: give new_value or seed, not both")
+        super().set_value(new_value, borrow=borrow)
+
     def __str__(self) -> str:
-        return self.name if self.name is not None else "RNG"
+        if self.name is not None:
+            return self.name
+        value = getattr(self, "_value", None)
+        return "RNG" if value is None else f"RNG({value})"
 
 
 def shared(value: Any, name: str | None = None, borrow: bool = False, strict: bool = False,

@@ -105,6 +105,11 @@ __all__ = [
     "draw_uniform",
     "normalize_size",
     "draw_beta",
+    "draw_betabinom",
+    "draw_gengamma",
+    "draw_halfcauchy",
+    "draw_invgamma",
+    "draw_truncexpon",
     "draw_cauchy",
     "draw_dirichlet",
     "draw_exponential",
@@ -397,27 +402,34 @@ def _rvs_shape(arrays: Sequence[np.ndarray], size: Size) -> tuple[int, ...]:
 
 
 def _scipy_style(name: str, standard: Callable[..., Any], n_shape: int,
-                 check: Callable[..., Any] | None = None) -> Callable[..., np.ndarray]:
+                 check: Callable[..., Any] | None = None,
+                 split: Callable[..., tuple] | None = None) -> Callable[..., np.ndarray]:
     """A draw that PyTensor delegates to ``scipy.stats.<dist>.rvs(..., random_state=rng)``.
 
     Its parameters are ``n_shape`` shape parameters, then ``loc`` and ``scale`` (``pareto``
-    has no ``loc``: it is 0).  scipy checks the parameters (``scale >= 0`` and the
-    distribution's own domain, ``check``), returns ``loc`` everywhere without drawing when
-    every ``scale`` is 0, and otherwise draws the standard variate ``standard(rng, *shape
-    params, shape)`` and returns ``standard * scale + loc``.  This is that computation in
-    numpy, so the numbers are the same without scipy.
+    has no ``loc``: it is 0).  ``split``, when given, maps the padded parameters to
+    ``(shape params, loc, scale)`` instead (``gengamma`` passes ``alpha / p`` and ``p``
+    to scipy, with ``lambd`` as the scale).  scipy checks the parameters (``scale >= 0``
+    and the distribution's own domain, ``check``), returns ``loc`` everywhere without
+    drawing when every ``scale`` is 0, and otherwise draws the standard variate
+    ``standard(rng, *shape params, shape)`` and returns ``standard * scale + loc``.  This
+    is that computation in numpy, so the numbers are the same without scipy.
     """
 
     def draw(rng, *params, size: Size = None, dtype: str = "float64") -> np.ndarray:
         padded = _pad_batch_dims(params, (0,) * len(params), size)
-        shape_params = padded[:n_shape]
-        loc, scale = (padded[n_shape], padded[n_shape + 1]) if len(padded) == n_shape + 2 else (0.0, padded[n_shape])
+        if split is not None:
+            shape_params, loc, scale = split(*padded)  # RAND-FUNC-6
+        else:
+            shape_params = padded[:n_shape]
+            loc, scale = ((padded[n_shape], padded[n_shape + 1]) if len(padded) == n_shape + 2
+                          else (0.0, padded[n_shape]))
         valid = np.asarray(scale) >= 0
         if check is not None:
             valid = valid & check(*shape_params)
         if not np.all(valid):
             raise ValueError(f"{name}: parameters outside the distribution's domain")
-        shape = _rvs_shape([*padded, np.asarray(loc)], size)
+        shape = _rvs_shape([*padded, np.asarray(loc), np.asarray(scale)], size)
         if np.all(np.asarray(scale) == 0):
             return _finish(loc * np.ones(shape, "d"), dtype)  # RAND-FUNC-3: no draw
         values = standard(rng, *shape_params, shape)
@@ -462,6 +474,67 @@ draw_cauchy = _scipy_style("cauchy", _cauchy_standard, 0)
 draw_halfnormal = _scipy_style("halfnormal", lambda rng, shape: abs(rng.standard_normal(size=shape)), 0)
 draw_gumbel = _scipy_style("gumbel", _gumbel_standard, 0)
 draw_pareto = _scipy_style("pareto", _pareto_standard, 1, lambda b: b > 0)
+
+
+def _halfcauchy_standard(rng, shape):
+    """scipy's ``halfcauchy``: the inverse CDF ``tan(pi / 2 * u)`` of one uniform per element."""
+    return np.tan(np.pi / 2 * rng.uniform(size=shape))
+
+
+def _truncexpon_standard(rng, b, shape):
+    """scipy's ``truncexpon``: the inverse CDF ``-log1p(u * expm1(-b))`` of one uniform per
+    element, with ``scipy.special``'s ``log1p`` and ``expm1`` (for a float32 ``b``, scipy's
+    ``expm1`` is correctly rounded where numpy's float32 loop is not, so numpy's would
+    change the last bits)."""
+    from scipy import special
+
+    return -special.log1p(rng.uniform(size=shape) * special.expm1(-b))
+
+
+def _gengamma_standard(rng, a, c, shape):
+    """scipy's ``gengamma``: ``standard_gamma(a, shape) ** (1 / c)``."""
+    return rng.standard_gamma(a, size=shape) ** (1.0 / c)
+
+
+def _gengamma_split(alpha, p, lambd):
+    """PyTensor calls ``scipy.stats.gengamma.rvs(alpha / p, p, scale=lambd)``: the shape
+    parameters are ``a = alpha / p`` (computed in the parameters' own dtype) and ``c = p``;
+    ``loc`` is 0."""
+    return [alpha / p, p], 0.0, lambd
+
+
+draw_halfcauchy = _scipy_style("halfcauchy", _halfcauchy_standard, 0)
+draw_truncexpon = _scipy_style("truncexpon", _truncexpon_standard, 1, lambda b: b > 0)
+draw_gengamma = _scipy_style("gengamma", _gengamma_standard, 2, lambda a, c: (a > 0) & (c != 0),
+                             split=_gengamma_split)
+
+
+def draw_invgamma(rng: np.random.Generator, shape: Any, scale: Any, *, size: Size = None,
+                  dtype: str = "float64") -> np.ndarray:
+    """``1 / rng.gamma(shape, 1 / scale, size)``, cast to ``dtype`` (default floatX).
+
+    ``1 / scale`` is computed in ``scale``'s own dtype (float32 for a Python float
+    constant), as PyTensor's perform computes it, before numpy's gamma sampler sees it.
+    """
+    shape, scale = _pad_batch_dims([shape, scale], (0, 0), size)
+    return _finish(1 / rng.gamma(shape, 1 / scale, size), dtype)  # RAND-FUNC-6
+
+
+def draw_betabinom(rng: np.random.Generator, n: Any, a: Any, b: Any, *, size: Size = None,
+                   dtype: str = "int64") -> np.ndarray:
+    """``p = rng.beta(a, b, shape)``, then ``rng.binomial(n, p, shape)``, cast to ``dtype``.
+
+    This is ``scipy.stats.betabinom.rvs`` in numpy: ``n`` **MUST** be a non-negative
+    integer (an integral float is accepted) and ``a``, ``b`` positive, else ValueError.
+    ``shape`` is ``size``, or the broadcast of the three parameters.
+    """
+    n, a, b = _pad_batch_dims([n, a, b], (0, 0, 0), size)
+    valid = (n >= 0) & (n == np.floor(n)) & (a > 0) & (b > 0)
+    if not np.all(valid):
+        raise ValueError("betabinom: parameters outside the distribution's domain")
+    shape = _rvs_shape([n, a, b], size)
+    p = rng.beta(a, b, shape)
+    return _finish(rng.binomial(np.asarray(n, dtype=int), p, shape), dtype)  # RAND-FUNC-6
 
 
 def draw_multivariate_normal(rng, mean, cov, *, size: Size = None, dtype: str = "float64",
@@ -634,6 +707,17 @@ DISTRIBUTIONS: dict[str, Distribution] = {
                            calls="uniform(size=shape); -log(-log(u)) * scale + loc"),
     "pareto": Distribution(draw_pareto, 2, "floatX", ("b", "scale"), (_R, 1.0), (0, 0),
                            calls="uniform(size=shape); (1 - u) ** (-1 / b) * scale"),
+    # RAND-FUNC-6: the rest of PyTensor 3.3.7's distributions
+    "betabinom": Distribution(draw_betabinom, 3, "int64", ("n", "a", "b"), (_R, _R, _R), (0, 0, 0),
+                              calls="beta(a, b, shape), then binomial(n, p, shape)"),
+    "gengamma": Distribution(draw_gengamma, 3, "floatX", ("alpha", "p", "lambd"), (1.0, 1.0, 1.0), (0, 0, 0),
+                             calls="standard_gamma(alpha / p, shape) ** (1 / p) * lambd"),
+    "halfcauchy": Distribution(draw_halfcauchy, 2, "floatX", ("loc", "scale"), (0.0, 1.0), (0, 0),
+                               calls="uniform(size=shape); tan(pi / 2 * u) * scale + loc"),
+    "invgamma": Distribution(draw_invgamma, 2, "floatX", ("shape", "scale"), (_R, _R), (0, 0),
+                             calls="1 / gamma(shape, 1 / scale, size)"),
+    "truncexpon": Distribution(draw_truncexpon, 3, "floatX", ("b", "loc", "scale"), (_R, 0.0, 1.0), (0, 0, 0),
+                               calls="uniform(size=shape); -log1p(u * expm1(-b)) * scale + loc"),
 }
 
 

@@ -25,23 +25,13 @@ import numpy as np
 
 from reference.errors import SpecTypeError, SpecValueError
 from reference.graph.basic import Variable
-from reference.graph.shared import RandomGeneratorSharedVariable, RandomGeneratorType, shared
+from reference.graph.shared import RandomGeneratorType, shared
 from reference.tensor.random import _numpy_draws as draws
 from reference.tensor.random.op import make_random_variable
+from reference.tensor.random.variable import mark_drawn_from, shared_rng
 
-__all__ = ["FUNCTIONAL", "chisquare", "choice", "gamma", "permutation", "shared_rng", "standard_normal"]
-
-_UNSET = object()
-
-
-def shared_rng(value: np.random.Generator | None = None, *, seed: Any = _UNSET, name: str | None = None,
-               borrow: bool = False) -> RandomGeneratorSharedVariable:
-    """A shared generator: ``shared(value)``, or ``shared(np.random.default_rng(seed))``."""
-    if value is None:
-        if seed is _UNSET:
-            raise SpecValueError("RAND-FUNC-1", "shared_rng: give a Generator value or seed=...")
-        value, borrow = np.random.default_rng(seed), True
-    return shared(value, name=name, borrow=borrow)
+__all__ = ["FUNCTIONAL", "RandomVariableFunction", "chisquare", "choice", "gamma", "permutation", "shared_rng",
+           "standard_normal"]
 
 
 def check_rng(rng: Any, where: str) -> Variable:
@@ -56,11 +46,13 @@ def check_rng(rng: Any, where: str) -> Variable:
 
 
 def draw(name: str, params: tuple, *, size: Any = None, rng: Any = None, dtype: Any = None,
-         var_name: str | None = None, return_next_rng: bool = False, options: tuple = ()) -> Any:
+         var_name: str | None = None, return_next_rng: bool = False, options: tuple = (),
+         inplace: bool = False) -> Any:
     """Build one random-variable node from ``rng``; return the draw, or ``(next_rng, draw)``
-    with ``return_next_rng=True`` (RAND-FUNC-1)."""
+    with ``return_next_rng=True`` (RAND-FUNC-1).  ``inplace`` is the op's flag (RAND-VAR-4)."""
     generator = check_rng(rng, f"{name}(rng)")
-    next_rng, value = make_random_variable(name, generator, params, size, dtype, options)
+    next_rng, value = make_random_variable(name, generator, params, size, dtype, options, inplace=inplace)
+    mark_drawn_from(generator)  # RAND-VAR-2
     if var_name is not None:
         value.name = var_name
     return (next_rng, value) if return_next_rng else value
@@ -81,15 +73,34 @@ def _signature(name: str, extra: tuple[str, ...] = ()) -> inspect.Signature:
     return inspect.Signature(parameters)
 
 
-def _from_table(name: str) -> Callable[..., Any]:
-    """The function ``pt.random.<name>``, with the table row's parameters (RAND-FUNC-1)."""
-    entry = draws.DISTRIBUTIONS[name]
-    extra = entry.options
-    signature = _signature(name, extra)
+class RandomVariableFunction:
+    """The front end of one distribution of the table: ``pt.random.<name>`` is an instance
+    of a subclass of this class, one per distribution, as PyTensor's are instances of
+    their ops' classes (RAND-FUNC-1).
 
-    def function(*args: Any, **kwargs: Any) -> Any:
+    ``inplace`` is the flag given to the ops it builds (RAND-VAR-4): ``False`` here, and in
+    every op the API builds; a subclass may set it ``True`` (the prng tutorial's
+    ``InplaceUniform``).
+    """
+
+    #: the row of ``_numpy_draws.DISTRIBUTIONS``
+    dist_name: str = ""
+    #: RAND-VAR-4: whether the ops built draw from the input generator itself
+    inplace: bool = False
+
+    def __init__(self) -> None:
+        entry = draws.DISTRIBUTIONS[self.dist_name]
+        self.__name__ = self.__qualname__ = self.dist_name
+        self.__signature__ = _signature(self.dist_name, entry.options)
+
+    def __repr__(self) -> str:
+        return f"pt.random.{self.dist_name}"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = self.dist_name
+        entry = draws.DISTRIBUTIONS[name]
         try:
-            bound = signature.bind(*args, **kwargs)
+            bound = self.__signature__.bind(*args, **kwargs)
         except TypeError as error:
             raise SpecTypeError("RAND-FUNC-1", f"{name}: {error}") from None
         bound.apply_defaults()
@@ -97,16 +108,36 @@ def _from_table(name: str) -> Callable[..., Any]:
         params = tuple(a[p] for p in entry.param_names)
         if name == "integers" and params[1] is None:
             params = (0, params[0])  # integers(high): low is 0
-        options = tuple((o, a[o]) for o in extra if a[o] is not None)
+        options = tuple((o, a[o]) for o in entry.options if a[o] is not None)
         return draw(name, params, size=a["size"], rng=a["rng"], dtype=a["dtype"], var_name=a["name"],
-                    return_next_rng=a["return_next_rng"], options=options)
+                    return_next_rng=a["return_next_rng"], options=options, inplace=bool(self.inplace))
 
-    function.__name__ = function.__qualname__ = name
-    function.__module__ = __name__
-    function.__signature__ = signature  # type: ignore[attr-defined]
-    function.__doc__ = (f"Draw from ``{name}``: numpy's ``Generator.{entry.calls}`` "
-                        f"(default dtype {entry.default_dtype}; RAND-FUNC-2).")
-    return function
+
+#: RAND-FUNC-7: PyTensor's class name for each row whose name is not the row's name in
+#: CamelCase followed by ``RV``
+CLASS_NAMES: dict[str, str] = {
+    "betabinom": "BetaBinomialRV", "gengamma": "GenGammaRV", "halfcauchy": "HalfCauchyRV",
+    "halfnormal": "HalfNormalRV", "hypergeometric": "HyperGeometricRV", "invgamma": "InvGammaRV",
+    "lognormal": "LogNormalRV", "multivariate_normal": "MvNormalRV", "negative_binomial": "NegBinomialRV",
+    "t": "StudentTRV", "truncexpon": "TruncExponentialRV", "vonmises": "VonMisesRV",
+}
+
+
+def class_name(name: str) -> str:
+    """The name of the class of ``pt.random.<name>``: PyTensor's (RAND-FUNC-7)."""
+    return CLASS_NAMES.get(name) or "".join(part.capitalize() for part in name.split("_")) + "RV"
+
+
+def _from_table(name: str) -> RandomVariableFunction:
+    """The function ``pt.random.<name>``, with the table row's parameters (RAND-FUNC-1): an
+    instance of its own subclass of :class:`RandomVariableFunction`, named as PyTensor's
+    class (RAND-FUNC-7)."""
+    entry = draws.DISTRIBUTIONS[name]
+    class_name_ = class_name(name)
+    doc = (f"Draw from ``{name}``: numpy's ``Generator.{entry.calls}`` "
+           f"(default dtype {entry.default_dtype}; RAND-FUNC-2).")
+    cls = type(class_name_, (RandomVariableFunction,), {"dist_name": name, "__doc__": doc, "__module__": __name__})
+    return cls()
 
 
 def gamma(shape: Any, rate: Any = None, scale: Any = None, size: Any = None, **kwargs: Any) -> Any:
@@ -148,10 +179,19 @@ def permutation(x: Any, size: Any = None, *, rng: Any = None, return_next_rng: b
 _SPECIAL = {"gamma": gamma, "choice": choice, "permutation": permutation}
 _FROM_TABLE = {name: _from_table(name) for name in draws.DISTRIBUTIONS if name not in ("choice", "permutation")}
 
-#: Every function of the API by name: the table's rows, their front ends, and the
-#: two derived distributions.
+#: Every function of the API by name: the table's rows, their front ends, the two
+#: derived distributions, and ``nbinom``, PyTensor's other name of ``negative_binomial``
+#: (the same object; RAND-FUNC-6).
 FUNCTIONAL: dict[str, Callable[..., Any]] = {
     **_FROM_TABLE, **_SPECIAL, "chisquare": chisquare, "standard_normal": standard_normal,
+    "nbinom": _FROM_TABLE["negative_binomial"],
 }
 globals().update({name: f for name, f in FUNCTIONAL.items() if name not in globals()})
 __all__ += sorted(n for n in FUNCTIONAL if n not in __all__)
+
+# RAND-FUNC-7: the classes, by PyTensor's names (``from pytensor.tensor.random.basic import
+# NormalRV``); ``PermutationRV`` is the class of ops behind the function ``permutation``.
+# As in PyTensor they are not in ``__all__``, so ``pt.random`` does not list them.
+RV_CLASSES: dict[str, type] = {class_name(name): type(f) for name, f in _FROM_TABLE.items()}
+RV_CLASSES["PermutationRV"] = type(_from_table("permutation"))
+globals().update(RV_CLASSES)

@@ -23,16 +23,24 @@ from reference.tensor.variable import TensorVariable, as_tensor_variable
 
 class RandomVariable(Op):
     """Draw from distribution ``name`` (RAND-DRAW-1): a copy of the input generator is
-    advanced by the draw and returned with it (RAND-STREAM-2)."""
+    advanced by the draw and returned with it (RAND-STREAM-2).
 
-    __props__ = ("name", "dtype", "has_size", "options")
+    ``inplace`` (RAND-VAR-4) is ``False`` for every op the API builds: ``reference`` has no
+    rewrite that sets it.  An op built with ``inplace=True`` draws from the input generator
+    itself, which the draw advances, as PyTensor's in-place ops do.
+    """
+
+    __props__ = ("name", "dtype", "has_size", "options", "inplace")
     constant_foldable = False
 
-    def __init__(self, name: str, dtype: str, has_size: bool, options: tuple = ()) -> None:
+    def __init__(self, name: str, dtype: str, has_size: bool, options: tuple = (), inplace: bool = False) -> None:
         self.name, self.dtype, self.has_size, self.options = name, dtype, has_size, options
+        self.inplace = bool(inplace)  # RAND-VAR-4
 
     def __str__(self) -> str:
-        return f"{self.name.capitalize()}RV{{{self.dtype}}}"
+        from reference.tensor.random.basic import class_name
+
+        return f"{class_name(self.name)}{{{self.dtype}}}"  # PyTensor's class name (RAND-FUNC-7)
 
     def make_node(self, rng: Variable, *inputs: Any) -> Apply:
         if not isinstance(rng.type, RandomGeneratorType):
@@ -57,7 +65,8 @@ class RandomVariable(Op):
     def perform(self, node: Apply, rng: np.random.Generator, *inputs: Any) -> tuple:
         size = draws.normalize_size(inputs[0]) if self.has_size else None
         params = inputs[self.has_size:]
-        generator = draws.copy_generator(rng)  # RAND-STREAM-2
+        # RAND-STREAM-2: draw from a copy; RAND-VAR-4: an in-place op advances the input itself
+        generator = rng if self.inplace else draws.copy_generator(rng)
         entry = draws.DISTRIBUTIONS[self.name]
         try:
             with np.errstate(all="ignore"):
@@ -92,8 +101,8 @@ class RandomVariable(Op):
 
 
 def make_random_variable(name: str, rng: Variable, params: tuple, size: Any, dtype: Any,
-                         options: tuple = ()) -> tuple[Variable, TensorVariable]:
-    """Build the node; returns ``(next_rng, draw)``."""
+                         options: tuple = (), inplace: bool = False) -> tuple[Variable, TensorVariable]:
+    """Build the node; returns ``(next_rng, draw)``.  ``inplace`` is the op's flag (RAND-VAR-4)."""
     entry = draws.DISTRIBUTIONS[name]
     param_vars = [as_tensor_variable(p) for p in params if p is not None] if name == "choice" else [as_tensor_variable(p) for p in params]
     if name == "choice":
@@ -115,6 +124,6 @@ def make_random_variable(name: str, rng: Variable, params: tuple, size: Any, dty
     if size is not None:
         inputs.append(as_shape_vector(size, f"{name}(size)"))
     inputs.extend(param_vars)
-    op = RandomVariable(name, out_dtype, size is not None, options)
+    op = RandomVariable(name, out_dtype, size is not None, options, inplace)
     node = op.make_node(rng, *inputs)
     return node.outputs[0], node.outputs[1]
