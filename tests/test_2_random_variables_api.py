@@ -526,3 +526,14 @@ def test_library_random_stream_equals_pytensor():
     got = library_random_stream(pytensor, pt, RandomStream)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.rule("RAND-VAR-1")
+def test_rand_var_1__methods_exist_as_soon_as_reference_is_imported():
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, reference as pytensor; rng = pytensor.shared(np.random.default_rng(123)); "
+            "print(rng.normal(0, 1, size=(3,))[1].eval().shape)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "(3,)"

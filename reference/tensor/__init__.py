@@ -259,3 +259,4 @@ from reference.tensor import (  # noqa: E402, F401
     type,  # noqa: E402, F401, A004 - PyTensor's pt.type module
 )
 from reference.tensor.extra_ops import sort  # noqa: E402, F811 - pt.sort is the function
+from reference.tensor import random  # noqa: E402, F401 - gives generator variables their methods (RAND-VAR-1)
