@@ -254,9 +254,9 @@ def __getattr__(name: str):  # noqa: ANN202
 import reference.tensor.sort  # noqa: E402 - binds pt.sort to the module: rebound below
 from reference.tensor import (  # noqa: E402, F401
     nlinalg,
+    random,  # noqa: E402, F401 - gives generator variables their methods (RAND-VAR-1)
     sharedvar,
     slinalg,
     type,  # noqa: E402, F401, A004 - PyTensor's pt.type module
 )
 from reference.tensor.extra_ops import sort  # noqa: E402, F811 - pt.sort is the function
-from reference.tensor import random  # noqa: E402, F401 - gives generator variables their methods (RAND-VAR-1)
