@@ -31,7 +31,6 @@ ALIASES: dict[str, frozenset[str]] = {
     "reference.tensor.extra_ops": frozenset({
         "bartlett", "broadcast_to", "concat_with_broadcast", "cumprod", "cumsum", "squeeze"}),
     "reference.tensor.subtensor": frozenset({"flip", "slice_at_axis", "take"}),
-    "reference.graph.replace": frozenset({"vectorize"}),
     "reference.tensor.elemwise": frozenset({"DimShuffle"}),
 }
 

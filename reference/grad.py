@@ -64,7 +64,9 @@ def backprop(outputs: Sequence[Variable], output_grads: Sequence[Variable | None
             continue
         input_grads = node.op.pullback(node, cotangents)
         for variable, g in zip(node.inputs, input_grads, strict=True):
-            if g is None or id(variable) not in depends or variable.type.dtype in DISCRETE_DTYPES:
+            if g is None or getattr(getattr(g, "type", None), "disconnected_placeholder", False):
+                continue  # GRAD-DISC-1: a DisconnectedType placeholder is no cotangent
+            if id(variable) not in depends or variable.type.dtype in DISCRETE_DTYPES:
                 continue
             pending.setdefault(id(variable), []).append(g)
     return [_total(pending[id(v)]) if id(v) in pending else None for v in wrt]
@@ -114,8 +116,9 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
         seeds.append(as_tensor_variable(g))
     if disconnected_inputs not in ("raise", "warn", "ignore"):
         raise SpecValueError("GRAD-API-3", f"disconnected_inputs must be 'raise', 'warn' or 'ignore', got {disconnected_inputs!r}")
+    return_disconnected = str(return_disconnected).lower()  # PyTensor writes 'None', 'Disconnected'
     if return_disconnected not in ("zero", "none", "disconnected"):
-        raise SpecValueError("GRAD-API-3", f"return_disconnected must be 'zero' or 'none', got {return_disconnected!r}")
+        raise SpecValueError("GRAD-API-3", f"return_disconnected must be 'zero', 'none' or 'disconnected', got {return_disconnected!r}")
     if null_gradients not in ("raise", "return"):
         raise SpecValueError("GRAD-UNDEF-1", f"null_gradients must be 'raise' or 'return', got {null_gradients!r}")
     grads = backprop(outputs, seeds, wrt_list, consider_constant or ())
@@ -257,8 +260,9 @@ def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Vari
     _check_vectors(f_list, cotangent_list, ("f", "cotangents"), "pullback", "GRAD-LOP-1")
     if disconnected_inputs not in ("raise", "warn", "ignore"):
         raise SpecValueError("GRAD-LOP-1", f"disconnected_inputs must be 'raise', 'warn' or 'ignore', got {disconnected_inputs!r}")
+    return_disconnected = str(return_disconnected).lower()
     if return_disconnected not in ("zero", "none", "disconnected"):
-        raise SpecValueError("GRAD-LOP-1", f"return_disconnected must be 'zero' or 'none', got {return_disconnected!r}")
+        raise SpecValueError("GRAD-LOP-1", f"return_disconnected must be 'zero', 'none' or 'disconnected', got {return_disconnected!r}")
     grads = backprop(f_list, cotangent_list, wrt_list, consider_constant or ())  # GRAD-LOP-1 step 3
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
@@ -315,8 +319,9 @@ def _pushforward(f: Any, wrt: Any, tangents: Any, disconnected_outputs: str, ret
     _check_vectors(wrt_list, tangent_list, names, function, "GRAD-ROP-1")
     if disconnected_outputs not in ("raise", "warn", "ignore"):
         raise SpecValueError("GRAD-ROP-1", f"disconnected_outputs must be 'raise', 'warn' or 'ignore', got {disconnected_outputs!r}")
+    return_disconnected = str(return_disconnected).lower()
     if return_disconnected not in ("zero", "none", "disconnected"):
-        raise SpecValueError("GRAD-ROP-1", f"return_disconnected must be 'zero' or 'none', got {return_disconnected!r}")
+        raise SpecValueError("GRAD-ROP-1", f"return_disconnected must be 'zero', 'none' or 'disconnected', got {return_disconnected!r}")
     # GRAD-ROP-1 step 3: placeholder cotangents, computed from f so that no new root appears
     placeholders = [zeros_like(output, dtype=config.floatX) for output in f_list]
     try:

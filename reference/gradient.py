@@ -19,10 +19,20 @@ from reference.grad import (
     pushforward,
     zero_grad,
 )
+from reference.grad_extras import (
+    DisconnectedType,
+    GradClip,
+    GradScale,
+    UndefinedGrad,
+    disconnected_type,
+    subgraph_grad,
+    undefined_grad,
+)
 from reference.jacobian import hessian, hessian_vector_product, jacobian
 from reference.testing.gradcheck import GradientError, numeric_grad, verify_grad
 
 __all__ = [
+    "DisconnectedType", "GradClip", "GradScale", "UndefinedGrad", "disconnected_type", "subgraph_grad", "undefined_grad",
     "DisconnectedInputError", "GradientError", "Lop", "NullTypeGradError", "Rop", "backprop", "disconnected_grad", "grad", "grad_clip",
     "grad_not_implemented", "grad_scale", "grad_undefined", "hessian", "hessian_vector_product", "jacobian", "numeric_grad", "pullback",
     "pushforward", "verify_grad", "zero_grad",

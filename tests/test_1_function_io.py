@@ -335,3 +335,27 @@ def test_fn_in_2__as_pytensor_does():
         with pytest.raises(ValueError):
             lib.In(y, value=1.0)
     assert results[0] == results[1]
+
+
+@pytest.mark.rule("FN-GIVENS-1", "GRAPH-REPLACE-1")
+def test_fn_givens_1__rebuild_strict_false_lets_the_types_change():
+    import warnings
+
+    from reference.graph.replace import clone_replace, graph_replace, vectorize
+
+    x, y = pt.dvector("x"), pt.fvector("y")
+    f = pytensor.function([y], x * 2, givens={x: y}, rebuild_strict=False)
+    assert f(np.array([1, 2], dtype="float32")).dtype == np.float32  # PyTensor: float32
+    with pytest.raises(TypeError):
+        pytensor.function([y], x * 2, givens={x: y})
+    assert clone_replace(x * 2, {x: y}, rebuild_strict=False).dtype == "float32"
+    with pytest.raises(TypeError):
+        clone_replace(x * 2, {x: y})
+    s = pt.dscalar("s")
+    with pytest.raises(ValueError, match="not used"):
+        graph_replace([x * 2], {s: x.sum()})
+    assert graph_replace([x * 2], {s: x.sum()}, strict=False)[0].owner is not None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batched = vectorize(x * 2, {x: pt.dmatrix("m")})  # PyTensor's former name of vectorize_graph
+    assert batched.ndim == 2 and "renamed to vectorize_graph" in str(caught[0].message)

@@ -223,3 +223,17 @@ def test_graph_names_1__pytensor_module_paths():
     assert not hasattr(math_module, "no_such_name")
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
         math_module.no_such_name  # noqa: B018
+
+
+@pytest.mark.rule("TYPE-LITERAL-1", "TYPE-LITERAL-2")
+def test_type_literal_2__ndim_drops_leading_axes_of_length_one():
+    assert pt.constant(np.ones((1, 1, 3)), ndim=1).type == TensorType("float64", (3,))  # PyTensor: the same
+    assert pt.as_tensor_variable(np.ones((1, 1, 3)), ndim=1).type.shape == (3,)
+    with pytest.raises(SpecTypeError, match="TYPE-LITERAL-1"):
+        pt.constant(np.ones((2, 3)), ndim=1)
+    row = pt.tensor("row", dtype="float64", shape=(1, None))
+    v = pt.as_tensor_variable(row, ndim=1)
+    assert v.type.shape == (None,) and v.eval({row: np.ones((1, 4))}).tolist() == [1.0] * 4
+    with pytest.raises(SpecTypeError, match="TYPE-LITERAL-2"):
+        pt.as_tensor_variable(pt.dmatrix("m"), ndim=1)
+    assert pt.dvector("u").mean(acc_dtype="float64").dtype == "float64"

@@ -146,8 +146,13 @@ def test_cholesky_not_pd_is_nan_and_errors():
         L.cholesky(pt.tensor(name="r", dtype="float64", shape=(2, 3)))
     with pytest.raises(SpecValueError, match="square"):
         run(L.cholesky(x), {x: np.ones((2, 3))})
-    with pytest.raises(SpecNotImplementedError):
-        L.cholesky(x, on_error="raise")
+    with pytest.warns(FutureWarning):  # PyTensor: deprecated, raises LinAlgError
+        raising = L.cholesky(x, on_error="raise")
+    with pytest.raises(np.linalg.LinAlgError, match="not positive definite"):
+        run(raising, {x: -np.eye(2)})
+    assert same(run(raising, {x: spd(2)}), scipy.linalg.cholesky(spd(2), lower=True))
+    with pytest.raises(SpecValueError, match="on_error"):
+        L.cholesky(x, on_error="ignore")
 
 
 @pytest.mark.rule("OP-LINALG-8")
@@ -170,10 +175,24 @@ def test_eigh_eigvalsh_bits(lower):
     assert same(run(L.eigvalsh(x, lower=lower), {x: a}), scipy.linalg.eigvalsh(a, lower=lower))
     w2, _ = run(L.eigh(x, UPLO="L" if lower else "U"), {x: a})
     assert same(w2, ew)
-    with pytest.raises(SpecNotImplementedError):
-        L.eigh(x, x)
     with pytest.raises(SpecValueError):
         L.eigh(x, UPLO="X")
+
+
+@pytest.mark.rule("OP-LINALG-9", "GRAD-OP-7")
+@pytest.mark.parametrize("lower", [False, True])
+def test_generalized_eigh_and_eigvalsh(lower):
+    a = rng(5).normal(size=(3, 3))
+    b = spd(3)
+    x, y = pt.dmatrix("x"), pt.dmatrix("y")
+    w, v = run(L.eigh(x, y, lower=lower), {x: a, y: b})
+    ew, ev = scipy.linalg.eigh(a, b, lower=lower)
+    assert same(w, ew) and same(v, ev)
+    assert same(run(L.eigvalsh(x, y, lower=lower), {x: a, y: b}), scipy.linalg.eigvalsh(a, b, lower=lower))
+    sym = a + a.T
+    verify_grad(lambda p, q: (L.eigvalsh(p + p.T, q @ q.T + 3 * pt.eye(3)) ** 2).sum(), [sym, b], rng=rng(6))
+    verify_grad(lambda p, q: (L.eigh(p + p.T, q @ q.T + 3 * pt.eye(3))[1] ** 2 * np.arange(9.0).reshape(3, 3)).sum(),
+                [sym, b], rng=rng(7))
 
 
 @pytest.mark.rule("OP-LINALG-10")

@@ -322,3 +322,11 @@ def test_grad_api_1__a_constant_gradient_is_still_a_function_of_the_inputs():
     with pytest.raises(ValueError, match="OP-ELEMWISE"):  # second broadcasts as any elementwise op
         pytensor.function([v], pt.second(v, np.ones(3)))(np.ones(2))
     assert pytensor.grad(pt.second(v, 2.0).sum(), v).eval({v: np.ones(2)}).tolist() == [0.0, 0.0]  # connected
+
+
+@pytest.mark.rule("GRAD-API-3")
+def test_grad_api_3__return_disconnected_as_pytensor_spells_it():
+    x, y = pt.dvector("x"), pt.dscalar("y")
+    for spelling in ("None", "none", "Disconnected", "disconnected"):
+        assert pytensor.grad(x.sum(), [x, y], disconnected_inputs="ignore", return_disconnected=spelling)[1] is None
+    assert pytensor.grad(x.sum(), [x, y], disconnected_inputs="ignore", return_disconnected="Zero")[1].eval() == 0.0

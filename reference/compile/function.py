@@ -110,14 +110,14 @@ class Function:
     def __init__(self, inputs: Sequence[Variable], outputs: Any, updates: Any = None, givens: Any = None,
                  mode: Any = None, name: str | None = None, on_unused_input: str | None = None,
                  allow_input_downcast: bool | None = None, no_default_updates: bool = False,
-                 trust_input: bool = False) -> None:
+                 trust_input: bool = False, rebuild_strict: bool = True) -> None:
         from reference.compile.mode import get_mode, reference_mode
 
         #: how the function was built, for copy()
         self._build_args = dict(inputs=inputs, outputs=outputs, updates=updates, givens=givens, mode=mode,
                                 name=name, on_unused_input=on_unused_input,
                                 allow_input_downcast=allow_input_downcast, no_default_updates=no_default_updates,
-                                trust_input=trust_input)
+                                trust_input=trust_input, rebuild_strict=rebuild_strict)
         reference_mode(mode)  # FN-ARGS-2: an unknown mode is an error naming `mode`
         self.mode = mode if mode is not None else config.mode
         self.name = name
@@ -142,7 +142,8 @@ class Function:
         update_pairs = collect_updates(explicit, self.outputs, defaults=not no_default_updates)
         replacements = _pairs(givens, "givens")
         if replacements:
-            self.outputs, update_pairs = self._apply_givens(replacements, self.outputs, update_pairs)
+            self.outputs, update_pairs = self._apply_givens(replacements, self.outputs, update_pairs,
+                                                            strict=rebuild_strict)
         cut = {v: v.clone() for v in self.inputs if v.owner is not None}
         if cut:  # FN-ARGS-1: an input computed by an op is cut from its graph and becomes a root
             self.inputs = [cut.get(v, v) for v in self.inputs]
@@ -248,15 +249,18 @@ class Function:
         return list(outputs)
 
     @staticmethod
-    def _apply_givens(replacements: list, outputs: list, update_pairs: list) -> tuple[list, list]:
-        """Replace variables before compiling (FN-GIVENS-1); types must agree."""
+    def _apply_givens(replacements: list, outputs: list, update_pairs: list,
+                      strict: bool = True) -> tuple[list, list]:
+        """Replace variables before compiling (FN-GIVENS-1); types must agree, unless
+        ``strict`` is false (``rebuild_strict=False``): then the nodes rebuilt on the new
+        variables take the types their ops give them."""
         mapping = {}
         for old, new in replacements:
             if not isinstance(old, Variable):
                 raise SpecTypeError("FN-GIVENS-1", f"givens keys must be variables, got {old!r}")
             if not isinstance(new, Variable):
                 new = _as_constant(old.type, new, "FN-GIVENS-1", f"givens: the value for {old}")
-            if old.type != new.type and not (hasattr(old.type, "is_super") and old.type.is_super(new.type)):
+            if strict and old.type != new.type and not (hasattr(old.type, "is_super") and old.type.is_super(new.type)):
                 raise SpecTypeError("FN-GIVENS-1", f"givens: {old} of type {old.type} cannot be replaced by {new} of type {new.type}")
             mapping[old] = new
         computed = clone_replace(outputs + [v for _, v in update_pairs], mapping)
@@ -473,4 +477,4 @@ def function(inputs: Sequence[Variable] | None = None, outputs: Any = None, mode
     """
     return Function([] if inputs is None else inputs, outputs, updates=updates, givens=givens, mode=mode, name=name,
                     on_unused_input=on_unused_input, allow_input_downcast=allow_input_downcast,
-                    no_default_updates=no_default_updates, trust_input=trust_input)
+                    no_default_updates=no_default_updates, trust_input=trust_input, rebuild_strict=rebuild_strict)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import warnings
 from collections.abc import Sequence
+from copy import copy
 from typing import Any
 
 import numpy as np
@@ -24,7 +26,22 @@ def next_variable_id() -> int:
     return next(_ids)
 
 
-class Variable:
+class Node:
+    """What :class:`Variable` and :class:`Apply` have in common (GRAPH-CLONE-1): the
+    parents a graph walk goes to (a variable's owner, a node's inputs)."""
+
+    def get_parents(self) -> list[Any]:
+        """A new list of this node's parents (changing it does not change the graph)."""
+        raise NotImplementedError
+
+    def dprint(self, **kwargs: Any) -> Any:
+        """``pytensor.dprint(self, **kwargs)`` (GRAPH-PRINT-2)."""
+        from reference.printing import debugprint
+
+        return debugprint(self, **kwargs)
+
+
+class Variable(Node):
     """A node of the graph, with a type.  ``owner``/``index`` say which Apply made it."""
 
     def __init__(
@@ -58,6 +75,16 @@ class Variable:
 
     def get_parents(self) -> list[Apply]:
         return [] if self.owner is None else [self.owner]
+
+    @property
+    def auto_name(self) -> str:
+        """``auto_<n>``, unique to the variable: :func:`get_var_by_name` also matches it
+        (GRAPH-TRAV-4).  PyTensor sets it on creation; it may be set here too."""
+        return self.__dict__.get("_auto_name") or f"auto_{self.auto_id}"
+
+    @auto_name.setter
+    def auto_name(self, value: str) -> None:
+        self.__dict__["_auto_name"] = value
 
     def eval(self, inputs_to_values: dict | None = None, **kwargs: Any) -> np.ndarray:
         """The value of this variable, as PyTensor's ``eval`` (GRAPH-EVAL-6): a function of
@@ -97,16 +124,43 @@ class Variable:
         return fn(*[values[variable] for variable in inputs])
 
 
-class Constant(Variable):
+class AtomicVariable(Variable):
+    """A root that is never an input to be given a value, compared by :meth:`signature`
+    (GRAPH-CLONE-4): PyTensor's base class of constants."""
+
+    def __init__(self, type: Any, name: str | None = None, **kwargs: Any) -> None:  # noqa: A002
+        super().__init__(type, None, None, name, **kwargs)
+
+    def signature(self) -> Any:
+        raise NotImplementedError
+
+    def merge_signature(self) -> Any:
+        return self.signature()
+
+    def equals(self, other: object) -> bool:
+        """True if ``other`` is of this class with the same signature (GRAPH-CLONE-4); ``==``
+        stays identity."""
+        return isinstance(other, type(self)) and self.signature() == other.signature()
+
+
+class Constant(AtomicVariable):
     """A root with a fixed, read-only value (GRAPH-ROOT-2)."""
 
     def __init__(self, type: Any, data: Any, name: str | None = None) -> None:  # noqa: A002
-        super().__init__(type, None, None, name)
+        super().__init__(type, name)
         self.data = data
 
     @property
     def value(self) -> Any:
         return self.data
+
+    def signature(self) -> Any:
+        """The type and the value: two constants of equal type whose values have the same
+        shape and the same bytes (so NaN equals NaN) have equal signatures (GRAPH-CLONE-4)."""
+        data = self.data
+        if isinstance(data, np.ndarray):
+            return (self.type, data.dtype.str, data.shape, np.ascontiguousarray(data).tobytes())
+        return (self.type, data)
 
     def clone(self) -> Constant:
         return type(self)(self.type, self.data, name=self.name)
@@ -120,18 +174,74 @@ class Constant(Variable):
         return str(data.tolist() if isinstance(data, np.ndarray) else data)
 
 
-class Apply:
+class Apply(Node):
     """The application of ``op`` to ``inputs``, producing ``outputs`` (GRAPH-APPLY-1)."""
 
     def __init__(self, op: Op, inputs: Sequence[Variable], output_types: Sequence[Any]) -> None:
         self.op = op
         self.inputs = list(inputs)
         self.outputs = [_output(t, self, i) for i, t in enumerate(output_types)]
+        self.tag = Scratchpad()
+
+    def default_output(self) -> Variable:
+        """``outputs[op.default_output]``, else the only output; several outputs and no
+        ``default_output`` is a ``ValueError`` (GRAPH-CLONE-2)."""
+        chosen = getattr(self.op, "default_output", None)
+        if chosen is not None:
+            return self.outputs[chosen]
+        if len(self.outputs) != 1:
+            raise ValueError(f"Multi-output Op {self.op} default_output not specified")
+        return self.outputs[0]
 
     @property
     def out(self) -> Variable:
-        assert len(self.outputs) == 1, "Apply.out needs exactly one output"
-        return self.outputs[0]
+        """:meth:`default_output` (GRAPH-CLONE-2)."""
+        return self.default_output()
+
+    def get_parents(self) -> list[Variable]:
+        return list(self.inputs)
+
+    def clone(self, clone_inner_graph: Any = None) -> Apply:
+        """A node of the same op on the same inputs, with new outputs (clones of these)
+        and a copy of ``tag`` (GRAPH-CLONE-2)."""
+        _warn_clone_inner_graph(clone_inner_graph, "clone_inner_graph")
+        node = type(self).__new__(type(self))
+        Apply.__init__(node, self.op, self.inputs, [output.clone() for output in self.outputs])
+        node.tag = copy(self.tag)
+        return node
+
+    def clone_with_new_inputs(self, inputs: Sequence[Variable], strict: bool = True,
+                              clone_inner_graph: Any = None) -> Apply:
+        """This node's op applied to ``inputs`` (GRAPH-CLONE-2).
+
+        An input whose type equals the old one's is taken as it is.  Otherwise, with
+        ``strict``, it must be convertible to the old type (:func:`_convert_input`: a more
+        precise static shape is kept, a less precise one is checked by ``specify_shape``),
+        else ``TypeError``; without ``strict`` it is taken as it is.  When a type changed
+        the node is rebuilt by ``op.make_node``, else it is :meth:`clone` with the new inputs.
+        """
+        _warn_clone_inner_graph(clone_inner_graph, "clone_inner_graph")
+        if not isinstance(inputs, list | tuple):
+            raise TypeError(f"clone_with_new_inputs: inputs must be a list or tuple, got {type(inputs).__name__}")
+        if len(inputs) != len(self.inputs):
+            raise ValueError(f"clone_with_new_inputs: {self.op} has {len(self.inputs)} inputs, got {len(inputs)}")
+        new_inputs = list(inputs)
+        remake = bool(getattr(self.op, "_output_type_depends_on_input_value", False))
+        for i, (old, new) in enumerate(zip(self.inputs, new_inputs, strict=True)):
+            if old.type == new.type and not remake:
+                continue
+            if strict:
+                new_inputs[i] = _convert_input(old, new)
+                remake = remake or new_inputs[i].type != old.type
+            else:
+                remake = True
+        if remake:
+            node = self.op.make_node(*new_inputs)
+            node.tag = copy(self.tag)
+            return node
+        node = self.clone()
+        node.inputs = new_inputs
+        return node
 
     @property
     def nin(self) -> int:
@@ -146,6 +256,29 @@ class Apply:
         return f"{self.op}({names})"
 
     __repr__ = __str__
+
+
+def _warn_clone_inner_graph(value: Any, name: str) -> None:
+    if value is not None:
+        warnings.warn(f"`{name}` is deprecated and ignored: inner-graph `Op`s are immutable, "
+                      "so cloning always shares them.", FutureWarning, stacklevel=3)
+
+
+def _convert_input(old: Variable, new: Variable) -> Variable:
+    """``new`` in place of ``old`` in a strict clone (GRAPH-CLONE-2): as it is if its type is
+    ``old``'s or more precise, checked by ``specify_shape`` if less precise, else TypeError."""
+    if new.type == old.type:
+        return new
+    is_super = getattr(old.type, "is_super", None)
+    if is_super is not None and type(new.type) is type(old.type):
+        if is_super(new.type):
+            return new
+        if new.type.is_super(old.type):
+            from reference.tensor.shape import specify_shape
+
+            return specify_shape(new, old.type.shape)
+    raise TypeError(f"Cannot convert Type {new.type} (of Variable {new}) into Type {old.type}. "
+                    f"You can try to manually convert {new} into a {old.type}.")
 
 
 def _tensor_output(type_: Any, owner: Apply, index: int) -> Variable:
@@ -268,14 +401,22 @@ class Op:
     __repr__ = __str__
 
 
-#: PyTensor's ``pytensor.graph.basic`` also gives the traversal helpers
-_TRAVERSAL = ("ancestors", "applys_between", "explicit_graph_inputs", "get_var_by_name", "graph_inputs",
-              "io_toposort", "variable_depends_on", "vars_between")
+#: PyTensor's ``pytensor.graph.basic`` also gives the traversal helpers moved to
+#: ``pytensor.graph.traversal``, with a FutureWarning (GRAPH-TRAV-1)
+_TRAVERSAL = ("ancestors", "apply_depends_on", "applys_between", "explicit_graph_inputs", "general_toposort",
+              "get_var_by_name", "graph_inputs", "io_toposort", "orphans_between", "truncated_graph_inputs",
+              "variable_depends_on", "vars_between", "walk")
 
 
 def __getattr__(name: str) -> Any:
     if name in _TRAVERSAL:  # imported here: traversal imports this module
         from reference.graph import traversal
 
+        warnings.warn(f"`pytensor.graph.basic.{name}` was moved to `pytensor.graph.traversal.{name}`. "
+                      "Calling it from the old location will fail in a future release.", FutureWarning, stacklevel=2)
         return getattr(traversal, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# cloning and comparing graphs (GRAPH-CLONE-*); the module reads this one only when called
+from reference.graph.cloning import as_string, clone, clone_get_equiv, equal_computations  # noqa: E402, F401

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reference.errors import SpecTypeError
+from reference.errors import SpecTypeError, SpecValueError
 from reference.graph import traversal
 from reference.graph.basic import Variable
 
 
-def _checked(replace: Any) -> list[tuple[Variable, Any]]:
+def _checked(replace: Any, strict: bool = True) -> list[tuple[Variable, Any]]:
     from reference.graph.type import TensorType
     from reference.tensor.variable import as_tensor_variable
 
@@ -22,7 +22,7 @@ def _checked(replace: Any) -> list[tuple[Variable, Any]]:
             raise SpecTypeError("GRAPH-REPLACE-1", f"clone_replace: keys must be variables, got {old!r}")
         if not isinstance(new, Variable):
             new = as_tensor_variable(new)
-        if isinstance(old.type, TensorType) and isinstance(new.type, TensorType) and (
+        if strict and isinstance(old.type, TensorType) and isinstance(new.type, TensorType) and (
                 old.type.dtype != new.type.dtype or old.type.ndim != new.type.ndim):
             raise SpecTypeError(
                 "GRAPH-REPLACE-1",
@@ -36,13 +36,29 @@ def _checked(replace: Any) -> list[tuple[Variable, Any]]:
 def clone_replace(output: Variable | Sequence[Variable], replace: Any = None, **rebuild_kwds: Any) -> Any:
     """``output`` (one variable, or a list or tuple) rebuilt with the replacements of
     ``replace`` (a mapping or a list of pairs), each of the replaced variable's dtype and
-    number of dimensions (GRAPH-REPLACE-1)."""
-    return traversal.clone_replace(output, _checked(replace))
+    number of dimensions unless ``rebuild_strict=False``: then the rebuilt nodes take the
+    types their ops give them (GRAPH-REPLACE-1)."""
+    return traversal.clone_replace(output, _checked(replace, rebuild_kwds.get("rebuild_strict", True)))
 
 
 def graph_replace(outputs: Variable | Sequence[Variable], replace: Any = None, *, strict: bool = True) -> Any:
-    """The same as :func:`clone_replace` here (GRAPH-REPLACE-1)."""
-    return clone_replace(outputs, replace)
+    """:func:`clone_replace`; with ``strict`` (the default) a replaced variable that
+    ``outputs`` do not depend on is a ``SpecValueError`` (GRAPH-REPLACE-1)."""
+    pairs = _checked(replace)
+    if strict:
+        reached = {id(v) for v in traversal.ancestors(outputs if isinstance(outputs, Sequence) else [outputs])}
+        unused = [old for old, _ in pairs if id(old) not in reached]
+        if unused:
+            raise SpecValueError("GRAPH-REPLACE-1", f"graph_replace: some replacements were not used: {unused}")
+    return traversal.clone_replace(outputs, pairs)
+
+
+def vectorize(*args: Any, **kwargs: Any) -> Any:
+    """PyTensor's former name of :func:`vectorize_graph`; warns as PyTensor does."""
+    import warnings
+
+    warnings.warn("vectorize was renamed to vectorize_graph", UserWarning, stacklevel=2)
+    return vectorize_graph(*args, **kwargs)
 
 
 def vectorize_graph(outputs: Variable | Sequence[Variable], replace: Mapping[Variable, Variable]) -> Any:

@@ -359,11 +359,12 @@ class Cholesky(LinalgOp):
     """LAPACK ``potrf`` with the other triangle zeroed (``scipy.linalg.cholesky``)
     (OP-LINALG-7)."""
 
-    __props__ = ("lower",)
+    __props__ = ("lower", "on_error")
     rule = "OP-LINALG-7"
 
-    def __init__(self, lower: bool = True) -> None:
+    def __init__(self, lower: bool = True, on_error: str = "nan") -> None:
         self.lower = bool(lower)
+        self.on_error = on_error
 
     def core_outputs(self, inputs: list) -> list:
         (x,) = inputs
@@ -374,6 +375,8 @@ class Cholesky(LinalgOp):
         if x.size == 0:
             return (np.empty_like(x, dtype=potrf.dtype),)
         c, info = potrf(x, lower=self.lower, clean=True)  # OP-LINALG-7
+        if info != 0 and self.on_error == "raise":
+            raise np.linalg.LinAlgError("[OP-LINALG-7] cholesky: the matrix is not positive definite")
         if info != 0:  # not positive definite: NaN, no error
             c[...] = np.nan
         return (c,)
@@ -441,6 +444,63 @@ class Eigh(_Hermitian):
             f = switch(eye(w.shape[0], dtype="bool"), 0.0, 1.0 / diff)
             inner = inner + f * (v.T @ gv)
         return [_fold(v @ inner @ v.T, self.lower)]
+
+
+class GeneralizedEigh(_Hermitian):
+    """``scipy.linalg.eigh(a, b, lower=lower)``: ``a v = w b v`` with ``vᵀ b v = I``, ``b``
+    positive definite (OP-LINALG-9)."""
+
+    arg_names = ("a", "b")
+    square = (True, True)
+
+    def core_ndims(self) -> tuple[int, ...]:
+        return (2, 2)
+
+    def core_outputs(self, inputs: list) -> list:
+        a, b = inputs
+        m = _square_size(a)
+        dtype = lapack_dtype(a.dtype, b.dtype)
+        return [(real_dtype(dtype), (m,)), (dtype, (m, m))]
+
+    def core(self, a: np.ndarray, b: np.ndarray) -> tuple:
+        return scipy.linalg.eigh(a, b, lower=self.lower)  # OP-LINALG-9
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """With ``C = Vᵀ gV``, ``M = diag(gw) + F ∘ C``: ``gA = V M Vᵀ`` and
+        ``gB = -V (M diag(w)) Vᵀ - ½ V diag(diag(C)) Vᵀ``, each folded onto the triangle
+        that is read (GRAD-OP-7)."""
+        from reference.tensor.basic import eye, zeros_like
+        from reference.tensor.extra_ops import diag, diagonal
+        from reference.tensor.math import switch
+
+        w, v = node.outputs
+        if w.ndim != 1:
+            raise SpecNotImplementedError("GRAD-OP-7", "the gradient of a batched eigh is not implemented")
+        gw, gv = output_grads
+        gw = zeros_like(w) if gw is None else gw
+        gv = zeros_like(v) if gv is None else gv
+        diff = w.dimshuffle("x", 0) - w.dimshuffle(0, "x")
+        f = switch(eye(w.shape[0], dtype="bool"), 0.0, 1.0 / diff)
+        c = v.T @ gv
+        inner = diag(gw) + f * c
+        ga = v @ inner @ v.T
+        gb = -(v @ (inner * w.dimshuffle("x", 0)) @ v.T) - 0.5 * (v @ diag(diagonal(c)) @ v.T)
+        return [_fold(ga, self.lower), _fold(gb, self.lower)]
+
+
+class GeneralizedEigvalsh(GeneralizedEigh):
+    """``scipy.linalg.eigvalsh(a, b, lower=lower)`` (OP-LINALG-9)."""
+
+    def core_outputs(self, inputs: list) -> list:
+        return super().core_outputs(inputs)[:1]
+
+    def core(self, a: np.ndarray, b: np.ndarray) -> tuple:
+        return (scipy.linalg.eigvalsh(a, b, lower=self.lower),)  # OP-LINALG-9
+
+    def pullback(self, node: Apply, output_grads: list) -> list:
+        """The pullback of :class:`GeneralizedEigh` with no eigenvector cotangent (GRAD-OP-7)."""
+        w, v = GeneralizedEigh(self.lower)(*node.inputs)
+        return GeneralizedEigh(self.lower).pullback(w.owner, [output_grads[0], None])
 
 
 def _fold(g: Any, lower: bool) -> Any:
@@ -660,12 +720,16 @@ def solve_triangular(a: Any, b: Any, *, trans: int | str = 0, lower: bool = Fals
 def cholesky(x: Any, lower: bool = True, *, check_finite: bool = True, overwrite_a: bool = False,
              on_error: str = "nan") -> TensorVariable:
     """The Cholesky factor of a positive-definite matrix (OP-LINALG-7)."""
-    if on_error != "nan":
-        raise SpecNotImplementedError("OP-LINALG-7", f"cholesky: on_error={on_error!r} (deprecated in PyTensor) is not supported")
+    if on_error not in ("nan", "raise"):
+        raise SpecValueError("OP-LINALG-7", f"cholesky: on_error must be 'nan' or 'raise', got {on_error!r}")
     x = as_tensor_variable(x)
     if x.ndim < 2:
         raise SpecTypeError("OP-LINALG-7", f"cholesky: x must be a matrix (or a stack of them), got {x.type}")
-    return Cholesky(lower)(x)
+    if on_error == "raise":
+        import warnings
+
+        warnings.warn('cholesky: on_error="raise" is deprecated in PyTensor', FutureWarning, stacklevel=2)
+    return Cholesky(lower, on_error)(x)
 
 
 def cho_solve(c_and_lower: tuple[Any, bool], b: Any, *, check_finite: bool = True,
@@ -678,21 +742,21 @@ def cho_solve(c_and_lower: tuple[Any, bool], b: Any, *, check_finite: bool = Tru
 def eigh(a: Any, b: Any = None, lower: bool = True, UPLO: str | None = None,  # noqa: N803 - PyTensor's name
          driver: str = "evr") -> list[TensorVariable]:
     """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (OP-LINALG-9)."""
-    if b is not None:
-        raise SpecNotImplementedError("OP-LINALG-9", "eigh: the generalized problem (b) is not implemented")
-    if driver != "evr":
+    if driver != "evr" and b is None:
         raise SpecNotImplementedError("OP-LINALG-9", f"eigh: only driver='evr' is implemented, got {driver!r}")
     if UPLO is not None:
         if UPLO not in ("L", "U"):
             raise SpecValueError("OP-LINALG-9", f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
         lower = UPLO == "L"
+    if b is not None:  # the generalized problem: scipy takes no driver with b
+        return list(GeneralizedEigh(lower)(a, b))
     return list(Eigh(lower)(a))
 
 
 def eigvalsh(a: Any, b: Any = None, lower: bool = True) -> TensorVariable:
     """Eigenvalues (ascending) of a symmetric matrix (OP-LINALG-9)."""
     if b is not None:
-        raise SpecNotImplementedError("OP-LINALG-9", "eigvalsh: the generalized problem (b) is not implemented")
+        return GeneralizedEigvalsh(lower)(a, b)
     return Eigvalsh(lower)(a)
 
 

@@ -172,8 +172,8 @@ class TensorVariable(Variable):
     def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: E501
         return _pt().prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
-    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> TensorVariable:
-        return _pt().mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False, acc_dtype: Any = None) -> TensorVariable:  # noqa: E501
+        return _pt().mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
     def var(self, axis: Any = None, ddof: Any = 0, keepdims: bool = False, corrected: bool = False) -> TensorVariable:  # noqa: E501
         """:func:`reference.tensor.var` of this tensor (OP-REDUCE-7)."""
@@ -452,9 +452,11 @@ def constant(x: Any, name: str | None = None, ndim: int | None = None, dtype: An
     if data.dtype == object:
         raise SpecTypeError("TYPE-LITERAL-1", f"cannot make a constant from {x!r}")
     if ndim is not None:
-        if data.ndim > ndim:
-            raise SpecTypeError("TYPE-LITERAL-1", f"value {x!r} has more than {ndim} dimensions")
-        data = data.reshape((1,) * (ndim - data.ndim) + data.shape)
+        extra = data.shape[:max(data.ndim - ndim, 0)]
+        if any(n != 1 for n in extra):
+            raise SpecTypeError("TYPE-LITERAL-1", f"value {x!r} has more than {ndim} dimensions, "
+                                f"and its extra leading axes {extra} are not all of length 1")
+        data = data.reshape((1,) * (ndim - data.ndim) + data.shape[len(extra):])
     return TensorConstant(TensorType(chosen, data.shape), data, name=name)
 
 
@@ -479,6 +481,8 @@ def as_tensor_variable(x: Any, name: str | None = None, ndim: int | None = None,
         return constant(x, name=name, ndim=ndim, dtype=dtype)
     if dtype is not None and result.dtype != check_dtype(dtype):
         result = _pt().cast(result, dtype)
+    if ndim is not None and result.ndim > ndim and all(n == 1 for n in result.type.shape[:result.ndim - ndim]):
+        result = result.dimshuffle(*range(result.ndim - ndim, result.ndim))  # drop broadcastable axes
     if ndim is not None and result.ndim != ndim:
         raise SpecTypeError(
             "TYPE-LITERAL-2", f"{result} has {result.ndim} dimensions, expected {ndim}"
