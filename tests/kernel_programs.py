@@ -131,7 +131,7 @@ class Builder:
     def make_binary(self, depth: int) -> Var:
         a, b = self.pair(depth)
         name = self.draw(st.sampled_from(["add", "sub", "mul", "true_div", "int_div", "mod", "maximum",
-                                          "minimum", "pow", "and_", "or_", "xor", "arctan2"]))
+                                          "minimum", "pow", "and_", "or_", "xor", "arctan2", "second"]))
         return self.wrap(getattr(pt, name)(a.var, b.var))
 
     def make_compare(self, depth: int) -> Var:
