@@ -32,7 +32,7 @@ class _Ids:
         return label, True
 
 
-def _line(variable: Variable, ids: _Ids, print_type: bool) -> tuple[str, bool]:
+def _line(variable: Variable, ids: _Ids, print_type: bool, print_shape: bool = False) -> tuple[str, bool]:
     label, first = ids(variable)
     if variable.owner is not None:
         text = str(variable.owner.op)
@@ -45,12 +45,15 @@ def _line(variable: Variable, ids: _Ids, print_type: bool) -> tuple[str, bool]:
         text += f" {variable.name!r}"
     if print_type:
         text += f" <{variable.type}>"
+    if print_shape and hasattr(variable.type, "shape"):  # the static shape, ? where unknown
+        dims = ", ".join("?" if n is None else str(n) for n in variable.type.shape)
+        text += f" shape=({dims}{',' if len(variable.type.shape) == 1 else ''})"
     return text, first
 
 
 def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_prefix: str,
-          lines: list[str], scans: list[Variable], depth: int = -1) -> None:
-    text, first = _line(variable, ids, print_type)
+          lines: list[str], scans: list[Variable], depth: int = -1, print_shape: bool = False) -> None:
+    text, first = _line(variable, ids, print_type, print_shape)
     lines.append(prefix + text)
     node = variable.owner
     if node is not None and not first and node.inputs:
@@ -64,7 +67,7 @@ def _tree(variable: Variable, ids: _Ids, print_type: bool, prefix: str, child_pr
     for i, parent in enumerate(node.inputs):
         last = i == len(node.inputs) - 1
         _tree(parent, ids, print_type, child_prefix + (" └─ " if last else " ├─ "),
-              child_prefix + ("   " if last else " │ "), lines, scans, depth - 1)
+              child_prefix + ("   " if last else " │ "), lines, scans, depth - 1, print_shape)
 
 
 def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape: bool = False,
@@ -81,8 +84,9 @@ def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape:
     ``file="str"`` returns it without printing, as in PyTensor.
 
     The signature is PyTensor's (``pytensor.dprint`` is this function): ``depth`` (levels
-    printed, -1 for all) and ``print_inner_graphs=False`` (no inner graphs) are honoured,
-    the other keywords are accepted and change nothing (GRAPH-PRINT-3)."""
+    printed, -1 for all), ``print_type``, ``print_shape`` (each variable's static shape)
+    and ``print_inner_graphs=False`` (no inner graphs) are honoured, the other keywords are
+    accepted and change nothing (GRAPH-PRINT-3)."""
     from reference.compile.function import Function
 
     if isinstance(obj, Function):
@@ -97,7 +101,7 @@ def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape:
     lines: list[str] = []
     scans: list[Variable] = []
     for variable in variables:
-        _tree(variable, ids, print_type, "", "", lines, scans, depth)
+        _tree(variable, ids, print_type, "", "", lines, scans, depth, print_shape)
     if print_inner_graphs is False:
         scans = []
     shown = 0
@@ -109,11 +113,11 @@ def debugprint(obj: Any, depth: int = -1, print_type: bool = False, print_shape:
         shown += 1
         spec = scan_var.owner.op.spec
         lines.append("")
-        text, _ = _line(scan_var, ids, print_type)
+        text, _ = _line(scan_var, ids, print_type, print_shape)
         lines.append(text)
         inner_lines: list[str] = []
         for out in spec.inner_outputs:
-            _tree(out, ids, print_type, " ← ", "   ", inner_lines, scans)
+            _tree(out, ids, print_type, " ← ", "   ", inner_lines, scans, print_shape=print_shape)
         lines.extend(inner_lines)
     text = "\n".join(lines)
     if file == "str":  # PyTensor's spelling for "return the text, print nothing"

@@ -359,3 +359,11 @@ def test_fn_givens_1__rebuild_strict_false_lets_the_types_change():
         warnings.simplefilter("always")
         batched = vectorize(x * 2, {x: pt.dmatrix("m")})  # PyTensor's former name of vectorize_graph
     assert batched.ndim == 2 and "renamed to vectorize_graph" in str(caught[0].message)
+
+
+@pytest.mark.rule("GRAPH-PRINT-3")
+def test_graph_print_3__print_shape_shows_static_shapes():
+    x, m = pt.dvector("x"), pt.dmatrix("m", shape=(2, None))
+    text = pytensor.dprint((x + m).sum(axis=0), print_type=True, print_shape=True, file="str")
+    assert text.splitlines()[1] == " └─ Add [id B] <Matrix(float64, shape=(2, ?))> shape=(2, ?)"  # PyTensor's form
+    assert "shape=(?,)" in pytensor.dprint(x, print_shape=True, file="str")
