@@ -364,3 +364,20 @@ def test_graph_testval_1__nodes_run_on_test_values_when_built():
     assert "test_value" not in pt.exp(m).tag  # "off" (the default) computes none
     f = pytensor.function([u], u * 2)  # compiled functions ignore them
     assert f(np.ones(2)).tolist() == [2.0, 2.0]
+
+
+@pytest.mark.rule("GRAPH-CONFIG-1")
+def test_graph_config_1__warn_float64_acts_on_new_float64_variables():
+    import warnings
+
+    with pytensor.config.change_flags(warn_float64="raise", floatX="float32"):
+        assert (pt.vector("x") * 2).dtype == "float32"
+        assert pt.constant(1.0, dtype="float64").dtype == "float64"  # constants do not count
+        with pytest.raises(SpecTypeError, match="float64"):
+            pt.dvector("d")
+        with pytest.raises(SpecTypeError):
+            pt.vector("x") * np.float64(2.0)  # an upcast creates one
+    with pytensor.config.change_flags(warn_float64="warn"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pt.dvector("d")
+    assert caught and caught[0].filename == __file__  # pointing at the line that created it

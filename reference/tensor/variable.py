@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from reference.config import config
 from reference.errors import SpecTypeError
 from reference.graph.basic import Constant, Variable
 from reference.graph.type import TensorType, check_dtype, literal_dtype
@@ -24,6 +25,12 @@ class TensorVariable(Variable):
     #: numpy defers to our operators, so ``np.int64(2) + x`` is ``add(int64 constant, x)``
     #: (TYPE-LITERAL-1), as in PyTensor.
     __array_priority__ = 1000
+
+    def __init__(self, type: TensorType, owner: Any = None, index: int | None = None,  # noqa: A002
+                 name: str | None = None) -> None:
+        super().__init__(type, owner, index, name)
+        if config.warn_float64 != "ignore" and type.dtype == "float64" and not isinstance(self, Constant):
+            _float64_created()  # GRAPH-CONFIG-1: warn_float64
 
     # -- type attributes ------------------------------------------------------------------
     @property
@@ -419,6 +426,28 @@ class TensorVariable(Variable):
 
     def __trunc__(self) -> TensorVariable:
         return _pt().trunc(self)
+
+
+def _float64_created() -> None:
+    """``config.warn_float64``: a float64 variable (not a constant) was created."""
+    message = ("You are creating a TensorVariable with float64 dtype. You requested an action via "
+               f"the flag warn_float64={config.warn_float64} (GRAPH-CONFIG-1)")
+    if config.warn_float64 == "warn":
+        import os
+        import sys
+        import warnings
+
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        frame, level = sys._getframe(1), 2  # point at the user's line, outside reference/
+        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(message, UserWarning, stacklevel=level)
+    elif config.warn_float64 == "raise":
+        raise SpecTypeError("GRAPH-CONFIG-1", message)
+    elif config.warn_float64 == "pdb":
+        import pdb
+
+        pdb.set_trace()
 
 
 class TensorConstant(Constant, TensorVariable):
