@@ -218,6 +218,9 @@ def test_graph_names_1__pytensor_module_paths():
     from reference.tensor.type import TensorType, dmatrices, dvector
 
     assert dvector("v").type is dvector and isinstance(dvector, TensorType) and len(dmatrices(2)) == 2
+    from reference.compile import FAST_COMPILE, NUMBA, Mode, as_op  # noqa: F401
+
+    assert isinstance(NUMBA, Mode)
     import reference.tensor.math as math_module
 
     assert not hasattr(math_module, "no_such_name")
