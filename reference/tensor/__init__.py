@@ -254,6 +254,7 @@ def __getattr__(name: str):  # noqa: ANN202
 import reference.tensor.sort  # noqa: E402 - binds pt.sort to the module: rebound below
 from reference.tensor import (  # noqa: E402, F401
     nlinalg,
+    optimize,
     random,  # noqa: E402, F401 - gives generator variables their methods (RAND-VAR-1)
     sharedvar,
     slinalg,
