@@ -403,3 +403,18 @@ def test_kern_bind_3__the_last_steps_are_an_overlapping_block(monkeypatch, n, ba
     assert got.tobytes() == expected.tobytes() and got.shape == expected.shape == (n,)
     # one frame: kernel steps 0 .. n // 4 - 1, then the overlapping block as step n // 4
     assert runs == [(4, 0, n // 4)] + ([(4, n // 4, n // 4 + 1)] if n % 4 else [])
+
+
+@pytest.mark.rule("KERN-BIND-2")
+@pytest.mark.parametrize("mode", ["c", None])
+def test_kern_bind_2__a_commit_never_overwrites_a_row_another_commit_reads(mode):
+    # PyTensor's test_seq_tap_bug_jeremiah: h's trace is read by nobody (kept for 0 rows),
+    # and the second output returns h[t-1]; a ring of 1 row let h's new row overwrite it
+    s, i = pt.matrix("s"), pt.vector("i")
+    (_, prev), _ = pytensor.scan(lambda x, p: (x, p), sequences=s, outputs_info=[i, None])
+    f = pytensor.function([s, i], prev, mode=mode)
+    assert f(np.arange(1.0, 5.0).reshape(4, 1), -np.ones(1)).ravel().tolist() == [-1.0, 1.0, 2.0, 3.0]
+    p0, w = pt.vector("p0"), pt.vector("w")
+    (_, prev2), _ = pytensor.scan(lambda p, w_: (w_, p), outputs_info=[p0, None], non_sequences=w, n_steps=3)
+    g = pytensor.function([p0, w], prev2, mode=mode)
+    assert g(-np.ones(1), 7 * np.ones(1)).ravel().tolist() == [-1.0, 7.0, 7.0]

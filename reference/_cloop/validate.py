@@ -239,10 +239,12 @@ def check_program(program: Program) -> None:
 
 
 def ring_rows(ring: Any, n_steps: int) -> int:
-    """Rows a ring needs for ``n_steps`` steps: its taps, the row being written when the
-    source is written in place, and the rows of the result to keep."""
+    """Rows a ring needs for ``n_steps`` steps: its taps, the rows of the result to keep,
+    and at least one row besides the taps (KERN-BIND-2): the row a step writes must not be
+    a row another commit of the same step still reads (``fn`` returning ``h[t-1]`` as an
+    output while ``h``'s own trace is kept for 0 rows)."""
     need = ring.depth + (n_steps if ring.keep is None else min(ring.keep, n_steps))
-    return max(need, ring.depth + (1 if ring.direct else 0), 1)
+    return max(need, ring.depth + 1)
 
 
 def check_frame(program: Program, frame: Any, n_steps: int, window_steps: int | None = None) -> None:
