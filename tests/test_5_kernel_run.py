@@ -418,3 +418,21 @@ def test_kern_bind_2__a_commit_never_overwrites_a_row_another_commit_reads(mode)
     (_, prev2), _ = pytensor.scan(lambda p, w_: (w_, p), outputs_info=[p0, None], non_sequences=w, n_steps=3)
     g = pytensor.function([p0, w], prev2, mode=mode)
     assert g(-np.ones(1), 7 * np.ones(1)).ravel().tolist() == [-1.0, 7.0, 7.0]
+
+
+@pytest.mark.rule("KERN-MODE-4")
+def test_kern_mode_4__check_mode_also_runs_the_planned_program(monkeypatch):
+    from reference._cloop import dispatch, validate
+
+    s, i = pt.matrix("s"), pt.vector("i")
+    (_, prev), _ = pytensor.scan(lambda x, p: (x, p), sequences=s, outputs_info=[i, None])
+    f = pytensor.function([s, i], prev, mode="check")
+    args = (np.arange(1.0, 5.0).reshape(4, 1), -np.ones(1))
+    assert f(*args).ravel().tolist() == [-1.0, 1.0, 2.0, 3.0]
+    # the ring-size bug of KERN-BIND-2, put back: every step of the unplanned twin agrees,
+    # the planned program's kept rows do not, and check mode says so
+    monkeypatch.setattr(validate, "ring_rows", lambda ring, n: max(
+        ring.depth + (n if ring.keep is None else min(ring.keep, n)), ring.depth + (1 if ring.direct else 0), 1))
+    g = pytensor.function([s, i], prev, mode="check")
+    with pytest.raises(dispatch.KernelMismatch, match="as the storage plan keeps it"):
+        g(*args)

@@ -357,5 +357,24 @@ def check(op: Any, values: Any) -> list:
         if not same_bits(got[n_out + i], expected[n_out + i]):
             raise KernelMismatch("KERN-MODE-4", f"scan {spec.name!r}: the final value of shared "
                                  f"variable {state.variable} differs")
+    if any(k is not None for k in op.keep):  # and the loop as planned: its kept rows only
+        _check_kept_rows(op, values, expected)
     decisions(op)["last"] = Decision("check", "both paths ran and agree at every step", compiled.program)
     return expected
+
+
+def _check_kept_rows(op: Any, values: Any, expected: list) -> None:
+    """KERN-MODE-4: the kernel running the loop's own program (the storage plan's ring
+    sizes, SCAN-MEM-1) returns the Python path's kept rows and final shared values."""
+    spec = op.spec
+    try:
+        prep = runtime.prologue(spec, values)
+        compiled = compiled_for(op, prep)
+    except Unsupported:
+        return
+    got = run_kernel(op, prep, compiled)
+    names = [o.name for o in spec.outputs] + [str(s.variable) for s in spec.shared_states]
+    for i, (a, b) in enumerate(zip(got, expected, strict=True)):
+        if np.shape(a) != np.shape(b) or not same_bits(np.asarray(a), np.asarray(b)):
+            raise KernelMismatch("KERN-MODE-4", f"scan {spec.name!r}: {names[i]} as the storage plan keeps it "
+                                 f"differs: C path {a!r}, Python path {b!r}")
