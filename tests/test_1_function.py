@@ -480,3 +480,32 @@ def test_fn_update_3__updates_only_and_dict_updates():
     f = function([], [], updates={s: s + 1})  # b6c, b2m
     assert f() == []
     assert s.get_value() == 1.0
+
+
+@pytest.mark.rule("FN-UPDATE-2")
+def test_fn_update_2__default_updates_follow_what_the_built_graph_reads():
+    # values: PyTensor 3.3.7's (its tests test_no_default_updates, test_default_updates_*)
+    x, y = pytensor.shared(0, name="x"), pytensor.shared(1, name="y")
+    x.default_update = x + 2
+    pytensor.function([], x, no_default_updates=[y])()
+    assert x.get_value() == 2  # a list leaves out only the variables it names
+    pytensor.function([], x, no_default_updates=[x])()
+    assert x.get_value() == 2
+    with pytest.raises(TypeError, match="no_default_updates"):
+        pytensor.function([], x, no_default_updates=[x + 1])
+    a = pytensor.shared(0, name="a")
+    a.default_update = a + 1
+    b = 2 * a
+    assert pytensor.function([b], b)(21) == 21 and a.get_value() == 0  # a is only read above the input
+    c = pytensor.shared(1.0, name="c")
+    c.default_update = c + 3.0
+    s = pt.dscalar("s")
+    assert pytensor.function([s], c + 10, givens={c: s})(5.0) == 15.0 and c.get_value() == 1.0
+
+
+@pytest.mark.rule("FN-ATTR-1")
+def test_fn_attr_1__copy_swaps_shared_variables_read_through_givens():
+    train, test = pytensor.shared(np.array([1.0, 2.0])), pytensor.shared(np.array([10.0, 20.0]))
+    i, x = pt.iscalar("i"), pt.dscalar("x")
+    f = pytensor.function([i], x * 2, givens={x: train[i]})
+    assert f(1) == 4.0 and f.copy(swap={train: test})(1) == 40.0  # PyTensor: 40.0

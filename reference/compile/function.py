@@ -80,17 +80,34 @@ def checked_update(target: Any, value: Any) -> tuple[SharedVariable, Variable]:
     return target, value
 
 
-def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: bool = True) -> list[tuple[SharedVariable, Variable]]:  # noqa: E501
+def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: Any = True) -> list[tuple[SharedVariable, Variable]]:  # noqa: E501
     """The explicit updates, checked, then the default updates of shared variables the
     graph uses and no explicit update names, checked the same way (FN-UPDATE-1,
-    FN-UPDATE-2, SHARED-UPDATE-2)."""
+    FN-UPDATE-2, SHARED-UPDATE-2).  ``defaults`` is True, False, or the shared variables
+    whose default updates are not applied (``no_default_updates`` given as a list)."""
     result: list[tuple[SharedVariable, Variable]] = []
     for target, value in _pairs(updates, "updates"):
         if any(target is t for t, _ in result):
             raise SpecValueError("FN-UPDATE-1", f"shared variable {target} has two updates")
         result.append(checked_update(target, value))
-    pending = [v for _, v in result] + list(outputs) if defaults else []
-    seen: set[int] = {id(t) for t, _ in result}
+    return result + default_updates(result, outputs, defaults)
+
+
+def default_updates(explicit: list[tuple[SharedVariable, Variable]], outputs: Sequence[Variable],
+                    defaults: Any = True) -> list[tuple[SharedVariable, Variable]]:
+    """FN-UPDATE-2: the default updates of the shared variables that ``outputs`` and the
+    update values read, then those their default updates read, and so on; none of the
+    variables ``explicit`` updates, none with ``defaults`` false, and none of the
+    variables ``defaults`` lists."""
+    if defaults is True or defaults is False or defaults is None:
+        if not defaults:
+            return []
+        excluded: set[int] = set()
+    else:
+        excluded = {id(v) for v in defaults}
+    result: list[tuple[SharedVariable, Variable]] = []
+    pending = [v for _, v in explicit] + list(outputs)
+    seen: set[int] = {id(t) for t, _ in explicit} | excluded
     while pending:
         roots = graph_inputs(pending)
         pending = []
@@ -102,6 +119,19 @@ def collect_updates(updates: Any, outputs: Sequence[Variable], defaults: bool = 
                 result.append(checked_update(root, root.default_update))
                 pending.append(root.default_update)
     return result
+
+
+def _defaults(no_default_updates: Any) -> Any:
+    """``no_default_updates`` (a bool, or the shared variables to leave alone) as
+    :func:`default_updates`' ``defaults``."""
+    if isinstance(no_default_updates, bool | None):
+        return not no_default_updates
+    if isinstance(no_default_updates, list | tuple | set | frozenset):
+        for v in no_default_updates:
+            if not isinstance(v, SharedVariable):
+                raise SpecTypeError("FN-UPDATE-2", f"no_default_updates must be a bool or a list of shared variables, got {v!r} in it")
+        return list(no_default_updates)
+    raise SpecTypeError("FN-UPDATE-2", f"no_default_updates must be a bool or a list of shared variables, got {no_default_updates!r}")
 
 
 class Function:
@@ -139,7 +169,7 @@ class Function:
         in_updates = [(spec.value, spec.update) for spec in self.input_specs  # FN-IN-2
                       if spec.update is not None and spec.value is not None]
         explicit = _pairs(updates, "updates") + in_updates
-        update_pairs = collect_updates(explicit, self.outputs, defaults=not no_default_updates)
+        update_pairs = collect_updates(explicit, self.outputs, defaults=False)
         replacements = _pairs(givens, "givens")
         if replacements:
             self.outputs, update_pairs = self._apply_givens(replacements, self.outputs, update_pairs,
@@ -148,6 +178,9 @@ class Function:
         if cut:  # FN-ARGS-1: an input computed by an op is cut from its graph and becomes a root
             self.inputs = [cut.get(v, v) for v in self.inputs]
             self.outputs, update_pairs = self._apply_givens(list(cut.items()), self.outputs, update_pairs)
+        # FN-UPDATE-2: default updates of what the graph reads once givens and cut inputs
+        # are in place (a shared variable replaced by givens, or above an input, is not read)
+        update_pairs += default_updates(update_pairs, self.outputs, _defaults(no_default_updates))
         self.update_targets = [t for t, _ in update_pairs]
         self.update_values = [v for _, v in update_pairs]
         from reference.scan.storage import plan_storage
@@ -381,7 +414,9 @@ class Function:
                     raise SpecTypeError("FN-ATTR-1", f"copy: swap must map shared variables to shared variables of the same type, got {old!r}: {new!r}")
             mapping = dict(pairs)
             args["updates"] = [(mapping.get(t, t), v) for t, v in _pairs(args["updates"], "updates")]
-            args["givens"] = _pairs(args["givens"], "givens") + pairs
+            # the givens' values read the swapped variables too (train.copy(swap={x: test_x}))
+            args["givens"] = [(k, clone_replace(v, mapping) if isinstance(v, Variable) else v)
+                              for k, v in _pairs(args["givens"], "givens")] + pairs
         return Function(**args)
 
     def free(self) -> None:

@@ -163,8 +163,8 @@ class Minimum(ScalarOp):
 
 class Second(ScalarOp):
     """``y`` broadcast against ``x``: ``y``'s values and dtype, ``x`` giving only shape and
-    dependence (OP-ALLOC-2 step 4, PyTensor's ``second``/``fill``).  ``x`` gets a zero
-    cotangent, so it stays connected, as in PyTensor."""
+    dependence (OP-ALLOC-2 step 4, PyTensor's ``second``/``fill``).  ``x``'s values are not
+    used, so it gets no cotangent (disconnected), as in PyTensor."""
 
     def output_dtype(self, *dtypes: str) -> str:
         return dtypes[1]
@@ -173,9 +173,7 @@ class Second(ScalarOp):
         return np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)).copy()
 
     def grad(self, inputs: list, output: Any, gz: Any) -> list:
-        from reference.tensor.basic import zeros_like
-
-        return [zeros_like(inputs[0]), gz]
+        return [None, gz]
 
 
 # -- unary ------------------------------------------------------------------------------
