@@ -260,22 +260,22 @@ class OptimizeOp(Op):
 def implicit_gradients(op: OptimizeOp, x_star: Variable, params: Sequence[Variable], g: Variable) -> list:
     """GRAD-OPTIMIZE-1: with ``F(x, θ) = 0`` at the solution (``F`` the objective's gradient
     for a minimisation, the equations for a root), ``dx*/dθ = -(∂F/∂x)⁻¹ ∂F/∂θ``; each
-    parameter receives ``gᵀ dx*/dθ``.  ``None`` for a parameter ``F`` does not read."""
-    from reference.grad import backprop, grad
+    parameter receives ``gᵀ dx*/dθ`` (zeros when ``F`` does not read it); ``None`` for an integer one."""
+    from reference.grad import grad
+    from reference.graph.type import DISCRETE_DTYPES
     from reference.jacobian import jacobian
-    from reference.tensor.basic import second
     from reference.tensor.blas import tensordot
     from reference.tensor.extra_ops import atleast_2d
     from reference.tensor.linalg import solve
     from reference.tensor.reshaping import pack, unpack
-    from reference.tensor.variable import constant
 
     inner_x, *inner_params = op.inner_inputs
     f = op.inner_outputs[0]
     if op.minimization:
         f = grad(f, inner_x)
-    seed = second(f, constant(1, dtype=f.dtype))
-    connected = [d is not None for d in backprop([f], [seed], inner_params)]
+    # every float parameter the objective reads is connected, as in PyTensor: one that F
+    # does not read (it only shifts a minimised objective) gets zeros, not "disconnected"
+    connected = [p.type.dtype not in DISCRETE_DTYPES for p in inner_params]
     wrt = [p for p, c in zip(inner_params, connected, strict=True) if c]
     results: list[Any] = [None] * len(inner_params)
     if not wrt:
