@@ -333,4 +333,7 @@ def test_grad_api_3__return_disconnected_as_pytensor_spells_it():
     x, y = pt.dvector("x"), pt.dscalar("y")
     for spelling in ("None", "none", "Disconnected", "disconnected"):
         assert pytensor.grad(x.sum(), [x, y], disconnected_inputs="ignore", return_disconnected=spelling)[1] is None
-    assert pytensor.grad(x.sum(), [x, y], disconnected_inputs="ignore", return_disconnected="Zero")[1].eval() == 0.0
+    zero = pytensor.grad(x.sum(), [x, y], disconnected_inputs="ignore", return_disconnected="Zero")[1]
+    assert zero.eval({y: 3.0}) == 0.0  # zeros like y: a function of y, as in PyTensor
+    s1, s2 = pt.dscalar("s1"), pt.dscalar("s2")
+    assert pytensor.function([s2], pytensor.grad(1 + s1, s2, disconnected_inputs="ignore"))(1.0) == 0.0

@@ -368,12 +368,11 @@ def ones(shape_: Any, dtype: Any = None) -> TensorVariable:
 
 
 def _like(x: Any, value: Any, dtype: Any) -> TensorVariable:
-    from reference.tensor.shape import shape
-
+    """``value`` in ``dtype`` (default ``x``'s) filled against ``x`` (OP-ALLOC-2 step 3):
+    ``second(x, value)``, so the result is a function of ``x``, as PyTensor's ``fill``."""
     x = as_tensor_variable(x)
     chosen = check_dtype(dtype) if dtype is not None else x.dtype
-    lengths = [n if n is not None else shape(x)[i] for i, n in enumerate(x.type.shape)]
-    return alloc(np.asarray(value, dtype=chosen), *lengths)
+    return second(x, np.asarray(value, dtype=chosen))
 
 
 def zeros_like(x: Any, dtype: Any = None) -> TensorVariable:
@@ -391,10 +390,8 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None) -> TensorVariable:
     x = as_tensor_variable(x)
     chosen = check_dtype(dtype) if dtype is not None else x.dtype
     from reference.tensor.math import cast
-    from reference.tensor.shape import shape
 
-    lengths = [n if n is not None else shape(x)[i] for i, n in enumerate(x.type.shape)]
-    return alloc(cast(as_tensor_variable(fill_value), chosen), *lengths)
+    return second(x, cast(as_tensor_variable(fill_value), chosen))
 
 
 def second(x: Any, y: Any) -> TensorVariable:
