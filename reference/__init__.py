@@ -3,7 +3,7 @@
 Use it as PyTensor: ``import reference as pytensor`` and ``import reference.tensor as pt``.
 """
 
-from reference import printing, tensor
+from reference import printing, raise_op, tensor
 from reference.compile.function import Function, function
 from reference.config import config
 from reference.errors import (

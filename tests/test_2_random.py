@@ -264,3 +264,24 @@ def test_rand_scan_1__the_seed_float_gibbs_block_runs_with_the_same_numbers():
     gibbs10 = gibbs("last", float_block=True)
     for expected in case["calls"]:
         assert_draw(gibbs10(np.array([0.0, 1.0])), expected, "float64")
+
+
+@pytest.mark.rule("RAND-STREAM-1")
+def test_rand_stream_1__rng_ctor_and_names():
+    import reference as pytensor
+
+    def mt(seed):
+        return np.random.Generator(np.random.MT19937(seed))
+
+    s = pt.random.RandomStream(1, rng_ctor=mt)
+    assert s.rng_ctor is mt and s.default_instance_seed == 1
+    draws = pytensor.function([], s.uniform(size=(2,)))()
+    np.testing.assert_allclose(draws, [0.73831175, 0.70321635], rtol=1e-7)  # PyTensor 3.3.7's values
+    s.seed(1)  # re-seeding uses the constructor too
+    assert isinstance(s.state_updates[0][0].get_value().bit_generator, np.random.MT19937)
+    plain = pt.random.RandomStream(1)
+    assert plain.rng_ctor is np.random.default_rng
+    for method in ("normal", "uniform", "poisson", "bernoulli", "categorical", "integers", "choice", "binomial"):
+        args = {"bernoulli": (0.5,), "categorical": (np.ones(3) / 3,), "integers": (5,), "choice": (4,),
+                "binomial": (3, 0.5)}.get(method, ())
+        assert getattr(plain, method)(*args, name="z").name == "z"

@@ -153,16 +153,22 @@ class SeedSource:
     :meth:`reseed` for ``RandomStream.seed``.
     """
 
-    def __init__(self, seed: Any = None):
+    def __init__(self, seed: Any = None, rng_ctor: Any = np.random.default_rng):
         self.initial_seed = seed
+        self.rng_ctor = rng_ctor
         self._root = np.random.SeedSequence(seed)
         self.n_created = 0  # random variables created so far = children already spawned
 
+    @property
+    def root(self) -> np.random.SeedSequence:
+        return self._root
+
     def next_generator(self) -> np.random.Generator:
-        """The generator of the next random variable: ``default_rng`` of the root's next child."""
+        """The generator of the next random variable: ``rng_ctor`` (``default_rng``) of the
+        root's next child."""
         (child,) = self._root.spawn(1)
         self.n_created += 1
-        return np.random.default_rng(child)  # RAND-STREAM-1
+        return self.rng_ctor(child)  # RAND-STREAM-1
 
     def reseed(self, seed: Any = None) -> list[np.random.Generator]:
         """Restart from ``SeedSequence(seed)`` and return new generators for the existing variables.
@@ -174,7 +180,7 @@ class SeedSource:
         if seed is None:
             seed = self.initial_seed
         self._root = np.random.SeedSequence(seed)  # RAND-STREAM-4
-        return [np.random.default_rng(child) for child in self._root.spawn(self.n_created)]
+        return [self.rng_ctor(child) for child in self._root.spawn(self.n_created)]
 
 
 def copy_generator(rng: np.random.Generator) -> np.random.Generator:

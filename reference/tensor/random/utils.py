@@ -138,8 +138,20 @@ class RandomStream:
 
     def __init__(self, seed: Any = None, namespace: Any = None, rng_ctor: Any = None) -> None:
         self.default_seed = seed
-        self.seed_source = draws.SeedSource(seed)
+        #: what makes a generator from a SeedSequence (RAND-STREAM-1; PyTensor's default)
+        self.rng_ctor = np.random.default_rng if rng_ctor is None else rng_ctor
+        self.seed_source = draws.SeedSource(seed, self.rng_ctor)
         self.state_updates: list[tuple[RandomGeneratorSharedVariable, Any]] = []
+
+    @property
+    def default_instance_seed(self) -> Any:
+        """PyTensor's name of the constructor's seed."""
+        return self.default_seed
+
+    @property
+    def gen_seedgen(self) -> np.random.SeedSequence:
+        """The SeedSequence whose next child seeds the next generator (PyTensor's name)."""
+        return self.seed_source.root
 
     def seed(self, seed: Any = None) -> None:
         """Re-seed every generator made so far, in creation order (RAND-STREAM-4)."""
@@ -147,11 +159,14 @@ class RandomStream:
         for (variable, _), generator in zip(self.state_updates, generators, strict=True):
             variable.set_value(generator, borrow=True)
 
-    def _draw(self, name: str, params: tuple, size: Any, dtype: Any, options: tuple = ()) -> TensorVariable:
+    def _draw(self, name: str, params: tuple, size: Any, dtype: Any, options: tuple = (),
+              label: str | None = None) -> TensorVariable:
         rng = shared(self.seed_source.next_generator(), borrow=True)
         next_rng, value = make_random_variable(name, rng, params, size, dtype, options)
         rng.default_update = next_rng
         self.state_updates.append((rng, next_rng))
+        if label is not None:
+            value.name = label
         return value
 
     def gen(self, op: Any, *params: Any, **kwargs: Any) -> TensorVariable:
@@ -173,38 +188,43 @@ class RandomStream:
         far, in creation order: an ``updates`` argument for ``function`` (RAND-STREAM-6)."""
         return list(self.state_updates)
 
-    def binomial(self, n: Any = None, p: Any = None, size: Any = None, dtype: Any = None, **kw: Any) -> TensorVariable:  # noqa: E501
+    def binomial(self, n: Any = None, p: Any = None, size: Any = None, dtype: Any = None,
+                 name: str | None = None) -> TensorVariable:
         """``n`` trials with success probability ``p`` (int64 unless ``dtype``)."""
-        return self._draw("binomial", draws.bind_params("binomial", n, p), size, dtype)
+        return self._draw("binomial", draws.bind_params("binomial", n, p), size, dtype, label=name)
 
-    def normal(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None, dtype: Any = None) -> TensorVariable:  # noqa: E501
+    def normal(self, loc: Any = 0.0, scale: Any = 1.0, size: Any = None, dtype: Any = None,
+               name: str | None = None) -> TensorVariable:
         """Gaussian draws (floatX unless ``dtype``)."""
-        return self._draw("normal", (loc, scale), size, dtype)
+        return self._draw("normal", (loc, scale), size, dtype, label=name)
 
-    def uniform(self, low: Any = 0.0, high: Any = 1.0, size: Any = None, dtype: Any = None) -> TensorVariable:  # noqa: E501
+    def uniform(self, low: Any = 0.0, high: Any = 1.0, size: Any = None, dtype: Any = None,
+                name: str | None = None) -> TensorVariable:
         """Uniform draws in ``[low, high)`` (floatX unless ``dtype``)."""
-        return self._draw("uniform", (low, high), size, dtype)
+        return self._draw("uniform", (low, high), size, dtype, label=name)
 
-    def integers(self, low: Any, high: Any = None, size: Any = None, dtype: Any = None) -> TensorVariable:  # noqa: E501
+    def integers(self, low: Any, high: Any = None, size: Any = None, dtype: Any = None,
+                 name: str | None = None) -> TensorVariable:
         """Integers in ``[low, high)``; one argument means ``[0, low)``."""
-        return self._draw("integers", draws.bind_params("integers", low, high), size, dtype)
+        return self._draw("integers", draws.bind_params("integers", low, high), size, dtype, label=name)
 
-    def bernoulli(self, p: Any, size: Any = None, dtype: Any = None) -> TensorVariable:
+    def bernoulli(self, p: Any, size: Any = None, dtype: Any = None, name: str | None = None) -> TensorVariable:
         """1 with probability ``p``, else 0 (int64)."""
-        return self._draw("bernoulli", (p,), size, dtype)
+        return self._draw("bernoulli", (p,), size, dtype, label=name)
 
-    def poisson(self, lam: Any = 1.0, size: Any = None, dtype: Any = None) -> TensorVariable:
+    def poisson(self, lam: Any = 1.0, size: Any = None, dtype: Any = None, name: str | None = None) -> TensorVariable:
         """Poisson draws (int64)."""
-        return self._draw("poisson", (lam,), size, dtype)
+        return self._draw("poisson", (lam,), size, dtype, label=name)
 
-    def categorical(self, p: Any, size: Any = None, dtype: Any = None) -> TensorVariable:
+    def categorical(self, p: Any, size: Any = None, dtype: Any = None, name: str | None = None) -> TensorVariable:
         """Indices drawn with probabilities ``p`` (last axis)."""
-        return self._draw("categorical", (p,), size, dtype)
+        return self._draw("categorical", (p,), size, dtype, label=name)
 
-    def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None, dtype: Any = None) -> TensorVariable:  # noqa: E501
+    def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None, dtype: Any = None,
+               name: str | None = None) -> TensorVariable:
         """Draw from ``range(a)`` (scalar ``a``) or the rows of ``a``."""
         params = (a,) if p is None else (a, p)
-        return self._draw("choice", params, size, dtype, (("replace", bool(replace)),))
+        return self._draw("choice", params, size, dtype, (("replace", bool(replace)),), label=name)
 
 
     def _functional(self, function: Any, *args: Any, **kwargs: Any) -> TensorVariable:
