@@ -14,7 +14,6 @@ from typing import Any
 from reference.errors import (
     DisconnectedInputError,
     NullTypeGradError,
-    SpecNotImplementedError,
     SpecTypeError,
     SpecValueError,
 )
@@ -305,13 +304,9 @@ def _pushforward(f: Any, wrt: Any, tangents: Any, disconnected_outputs: str, ret
     from reference.config import config
     from reference.tensor.basic import zeros_like
 
-    if use_op:  # GRAD-ROP-2: no op has a forward-mode rule
-        raise SpecNotImplementedError(
-            "GRAD-ROP-2",
-            f"{function}: {use_op_name}=True asks for per-op forward-mode rules, which reference does "
-            f"not have; use {use_op_name}=False (the default), which computes the same product "
-            "with two pullbacks",
-        )
+    # GRAD-ROP-2: use_op (PyTensor's per-op forward-mode rules) gives the same product; no op
+    # of reference has such a rule, so it is computed with two pullbacks either way
+    del use_op, use_op_name
     f_list = _variables(f, "f", "GRAD-ROP-1")
     wrt_list = _variables(wrt, "wrt", "GRAD-ROP-1", convert=False)
     tangent_list = _variables(tangents, "tangents" if function == "pushforward" else "eval_points", "GRAD-ROP-1")

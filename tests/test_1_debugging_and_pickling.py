@@ -490,3 +490,18 @@ def test_fn_pickle_1__shared_variables_as_pytensor_does():
         row += [c(np.ones(2)).tolist(), c.get_shared()[0] is s, s.get_value().tolist()]
         results.append(row)
     assert results[0] == results[1]
+
+
+@pytest.mark.rule("FN-PICKLE-1")
+@pytest.mark.parametrize("protocol", [0, 1, 2, pickle.HIGHEST_PROTOCOL])
+def test_fn_pickle_1__every_protocol(protocol):
+    x = pt.dscalar("x")
+    f = pytensor.function([x], x * 2)
+    assert pickle.loads(pickle.dumps(f, protocol=protocol))(3.0) == 6.0
+
+
+@pytest.mark.rule("FN-ARGS-1")
+def test_fn_args_1__inputs_in_a_set_are_refused():
+    x = pt.dscalar("x")
+    with pytest.raises(TypeError, match="list or tuple"):  # PyTensor: TypeError too
+        pytensor.function({x}, x)

@@ -1241,3 +1241,18 @@ def test_op_dot_3__numpy_outer(data):
 def test_every_error_of_this_chapter_is_a_spec_error():
     """The errors above carry rule ids (SpecError); an unexpected builtin error would not."""
     assert issubclass(SpecIndexError, SpecError) and issubclass(SpecValueError, ValueError)
+
+
+@pytest.mark.rule("OP-SPECIFYSHAPE-1")
+@pytest.mark.parametrize("mode", [None, "python"])
+def test_op_specifyshape_1__symbolic_lengths_are_checked_at_run_time(mode):
+    x, n = pt.dmatrix("x"), pt.lscalar("n")
+    y = pt.specify_shape(x, (n, None))
+    assert y.type.shape == (None, None)
+    f = pytensor.function([x, n], y, mode=mode)
+    assert f(np.ones((4, 2)), 4).shape == (4, 2)  # PyTensor: the same
+    with pytest.raises(ValueError, match="OP-SPECIFYSHAPE-1"):
+        f(np.ones((4, 2)), 3)
+    rows = pytensor.scan(lambda r, k: pt.specify_shape(r * 2, (k,)), sequences=x, non_sequences=n,
+                         return_updates=False)
+    assert pytensor.function([x, n], rows, mode=mode)(np.ones((3, 2)), 2).tolist() == [[2.0, 2.0]] * 3

@@ -12,7 +12,6 @@ import reference as pytensor
 import reference.tensor as pt
 from reference.errors import (
     DisconnectedInputError,
-    SpecNotImplementedError,
     SpecTypeError,
     SpecValueError,
 )
@@ -318,17 +317,17 @@ def test_grad_rop_2__rop_warns_and_is_pushforward():
 
 
 @pytest.mark.rule("GRAD-ROP-2")
-def test_grad_rop_2__op_implementation_is_not_implemented():
+def test_grad_rop_2__op_implementation_gives_the_same_product():
     x, t = pt.vector("x"), pt.vector("t")
+    point = {x: np.array([1.0, 2.0]), t: np.array([3.0, 4.0])}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        with pytest.raises(SpecNotImplementedError, match="use_op_rop_implementation=True") as info:
-            Rop(x * 2, x, t, use_op_rop_implementation=True)
+        by_op = Rop(pt.sin(x) * 2, x, t, use_op_rop_implementation=True)
         with pytest.raises(SpecValueError, match="eval_points has 2"):
             Rop(x * 2, x, [t, t])
-    assert isinstance(info.value, NotImplementedError)
-    with pytest.raises(SpecNotImplementedError, match="use_op_pushforward=True"):
-        pushforward(x * 2, x, t, use_op_pushforward=True)
+    np.testing.assert_array_equal(by_op.eval(point), pushforward(pt.sin(x) * 2, x, t).eval(point))
+    np.testing.assert_allclose(pushforward(pt.sin(x) * 2, x, t, use_op_pushforward=True).eval(point),
+                               2 * np.cos([1.0, 2.0]) * [3.0, 4.0], rtol=1e-15)
 
 
 # -- differential tests with PyTensor ----------------------------------------------------

@@ -49,7 +49,7 @@ from reference.tensor.basic import Alloc, MakeVector
 from reference.tensor.blas import Dot, MatMul
 from reference.tensor.elemwise import Elemwise, check_runtime_broadcast
 from reference.tensor.reduction import Reduce, reduced_shape
-from reference.tensor.shape import DimShuffle, Reshape, Shape, SpecifyShape
+from reference.tensor.shape import SYMBOLIC, DimShuffle, Reshape, Shape, SpecifyShape
 from reference.tensor.shape import _check_static as check_reshape_static
 from reference.tensor.subtensor import IncSubtensor, Subtensor, numpy_index
 
@@ -940,7 +940,10 @@ class Lowering:
 
     def lower_specify_shape(self, node: Apply) -> Register:
         x = self.register(node.inputs[0])
+        lengths = iter(node.inputs[1:])  # the symbolic lengths: known before the loop, or not lowered
         for n, actual in zip(node.op.shape, x.shape, strict=True):
+            if n == SYMBOLIC:
+                n = int(self.static_int_values(next(lengths), "specify_shape length"))
             if n is not None and n != actual:
                 raise Unsupported("specify_shape fails (raises)")
         return x

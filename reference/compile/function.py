@@ -238,6 +238,8 @@ class Function:
     def _check_in_items(inputs: Any) -> list[Any]:
         if isinstance(inputs, Variable):
             raise SpecTypeError("FN-ARGS-1", "inputs must be a list of variables, got a single variable")
+        if not isinstance(inputs, list | tuple):  # a set or a dict has no order
+            raise SpecTypeError("FN-ARGS-1", f"inputs must be a list or tuple of variables, got a {type(inputs).__name__}")
         return list(inputs)
 
     @staticmethod

@@ -99,6 +99,13 @@ class TensorType:
         #: ``(axis, length)`` for each axis of known static length, checked by :meth:`filter`
         self.known_lengths = tuple((axis, n) for axis, n in enumerate(self.shape) if n is not None)
 
+    def __getstate__(self) -> dict[str, Any]:  # every pickle protocol (FN-PICKLE-1)
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     # -- derived attributes ---------------------------------------------------------------
     @property
     def ndim(self) -> int:

@@ -304,25 +304,32 @@ class SpecifyShape(Op):
 
     __props__ = ("shape",)
 
-    def __init__(self, shape_: tuple[int | None, ...]) -> None:
+    def __init__(self, shape_: tuple[int | str | None, ...]) -> None:
+        #: per axis: a length, None (not checked), or SYMBOLIC (a length given as an input)
         self.shape = tuple(shape_)
 
-    def make_node(self, x: Any) -> Apply:
+    def make_node(self, x: Any, *lengths: Any) -> Apply:
         x = as_tensor_variable(x)
         if len(self.shape) != x.ndim:
             raise SpecValueError("OP-SPECIFYSHAPE-1", f"specify_shape: {x.type} has {x.ndim} axes, shape {self.shape} has {len(self.shape)}")
+        lengths_ = [as_tensor_variable(n) for n in lengths]
+        if len(lengths_) != sum(n == SYMBOLIC for n in self.shape) or any(
+                n.ndim != 0 or n.dtype not in INT_DTYPES for n in lengths_):
+            raise SpecTypeError("OP-SPECIFYSHAPE-1", f"specify_shape: a symbolic length must be an integer scalar, got {lengths_}")
         merged = []
         for s, n in zip(x.type.shape, self.shape, strict=True):
-            if s is not None and n is not None and s != n:
+            if s is not None and isinstance(n, int) and s != n:
                 raise SpecValueError("OP-SPECIFYSHAPE-1", f"specify_shape: {x.type} cannot have shape {self.shape}")
-            merged.append(n if n is not None else s)
-        return Apply(self, [x], [TensorType(x.dtype, merged)])
+            merged.append(n if isinstance(n, int) else s)
+        return Apply(self, [x, *lengths_], [TensorType(x.dtype, merged)])
 
-    def perform(self, node: Apply, x: np.ndarray) -> np.ndarray:
-        for axis, (n, actual) in enumerate(zip(self.shape, x.shape, strict=True)):
+    def perform(self, node: Apply, x: np.ndarray, *lengths: np.ndarray) -> np.ndarray:
+        given = iter(int(n) for n in lengths)
+        expected = tuple(next(given) if n == SYMBOLIC else n for n in self.shape)
+        for axis, (n, actual) in enumerate(zip(expected, x.shape, strict=True)):
             if n is not None and n != actual:
                 raise SpecValueError(
-                    "OP-SPECIFYSHAPE-1", f"specify_shape: expected shape {self.shape}, got {x.shape} (axis {axis})"
+                    "OP-SPECIFYSHAPE-1", f"specify_shape: expected shape {expected}, got {x.shape} (axis {axis})"
                 )
         return x
 
@@ -330,8 +337,12 @@ class SpecifyShape(Op):
         return [shapes[0]]
 
     def pullback(self, node: Apply, output_grads: list) -> list:
-        """The cotangent itself (GRAD-OP-3)."""
-        return [output_grads[0]]
+        """The cotangent itself (GRAD-OP-3); the symbolic lengths get none."""
+        return [output_grads[0]] + [None] * (len(node.inputs) - 1)
+
+
+#: an axis of SpecifyShape whose length is an input of the node
+SYMBOLIC = "symbolic"
 
 
 def specify_shape(x: Any, shape_: Any) -> TensorVariable:
@@ -340,9 +351,22 @@ def specify_shape(x: Any, shape_: Any) -> TensorVariable:
     if isinstance(shape_, int | np.integer):
         shape_ = (shape_,)
     if isinstance(shape_, TensorVariable):
-        shape_ = constant_entries(shape_)
-    entries = tuple(None if s is None else int(s) if constant_value(s) is None else int(constant_value(s)) for s in shape_)
-    return SpecifyShape(entries)(x)
+        known = constant_entries(shape_)
+        shape_ = [n if n is not None else shape_[i] for i, n in enumerate(known)]
+    entries: list[int | str | None] = []
+    lengths = []
+    for s in shape_:  # OP-SPECIFYSHAPE-1: a length known now, or a symbolic one checked at run time
+        value = None if s is None else constant_value(s)
+        if s is None:
+            entries.append(None)
+        elif value is not None:
+            entries.append(int(value))
+        elif isinstance(s, TensorVariable):
+            entries.append(SYMBOLIC)
+            lengths.append(s)
+        else:
+            entries.append(int(s))
+    return SpecifyShape(tuple(entries))(x, *lengths)
 
 
 def specify_broadcastable(x: Any, *axes: int) -> TensorVariable:
