@@ -281,6 +281,9 @@ def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Vari
                 warnings.warn(message, stacklevel=3)
             results.append(zeros_like(variable) if return_disconnected == "zero" else None)
             continue
+        undefined = undefined_derivative(g)
+        if undefined is not None:  # GRAD-UNDEF-1, as grad
+            raise NullTypeGradError("GRAD-UNDEF-1", f"pullback: the cotangent of wrt[{i}] ({variable}) needs a derivative that is not defined: {undefined}")
         results.append(g)
     return _shaped_like(wrt, results)
 

@@ -513,3 +513,10 @@ def test_grad_undefined_1__pytensor_helpers_for_op_authors():
     g = pytensor.grad(y, k, null_gradients="return")
     with pytest.raises(ValueError, match="GRAD-UNDEF-1"):
         g.eval({x: np.ones(2), k: 1.0})
+    from reference.gradient import pullback, pushforward
+
+    t = pt.dvector("t")
+    with pytest.raises(NullTypeGradError):  # PyTensor: NullTypeGradError too
+        pushforward(Scaled()(x, k), x, t)
+    with pytest.raises(NullTypeGradError):
+        pullback(Scaled()(x, k), x, t)
