@@ -63,6 +63,7 @@ nitpick_ignore = [
     ("py:class", "TensorType"),
     ("py:class", "reference.explain.Explanation"),
     ("py:mod", "reference.trace"),
+    ("py:class", "reference.graph.shared.RandomGeneratorSharedVariable"),
 ]
 
 
