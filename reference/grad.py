@@ -121,6 +121,7 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     if null_gradients not in ("raise", "return"):
         raise SpecValueError("GRAD-UNDEF-1", f"null_gradients must be 'raise' or 'return', got {null_gradients!r}")
     grads = backprop(outputs, seeds, wrt_list, consider_constant or ())
+    searched: set[int] = set()  # nodes known to hold no undefined derivative (GRAD-UNDEF-1)
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
         if variable.type.dtype in DISCRETE_DTYPES:  # GRAD-API-4
@@ -136,7 +137,7 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
                 warnings.warn(message, stacklevel=2)
             results.append(zeros_like(variable) if return_disconnected == "zero" else None)
             continue
-        undefined = undefined_derivative(g) if null_gradients == "raise" else None
+        undefined = undefined_derivative(g, searched) if null_gradients == "raise" else None
         if undefined is not None:  # GRAD-UNDEF-1
             raise NullTypeGradError("GRAD-UNDEF-1", f"the gradient with respect to wrt[{i}] ({variable}) needs a derivative that is not defined: {undefined}")
         if add_names and isinstance(g, TensorVariable) and g.name is None and variable.name and cost is not None and cost.name:
@@ -170,14 +171,16 @@ def _undefined(op: Any, x_pos: int, x: Variable, why: str, comment: str) -> Vari
     return undefined_cotangent("GRAD-UNDEF-1", message, shaped)
 
 
-def undefined_derivative(variable: Variable) -> str | None:
+def undefined_derivative(variable: Variable, clean: set[int] | None = None) -> str | None:
     """The message of the first node that stands for an undefined derivative (GRAD-UNDEF-1)
     among ``variable``'s ancestors, looking into the inner graphs of loops and
-    ``OpFromGraph`` nodes too; ``None`` if there is none."""
+    ``OpFromGraph`` nodes too; ``None`` if there is none.  ``clean`` holds nodes a search
+    that found none already visited; this search adds its nodes to it, so the gradients of
+    several ``wrt`` variables sharing a graph are searched once in all."""
     from reference.tensor.elemwise import Elemwise
     from reference.tensor.math import GradNotImplemented
 
-    seen: set[int] = set()
+    seen: set[int] = set() if clean is None else clean
     pending = [variable]
     while pending:
         v = pending.pop()
@@ -263,6 +266,7 @@ def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Vari
     if return_disconnected not in ("zero", "none", "disconnected"):
         raise SpecValueError("GRAD-LOP-1", f"return_disconnected must be 'zero', 'none' or 'disconnected', got {return_disconnected!r}")
     grads = backprop(f_list, cotangent_list, wrt_list, consider_constant or ())  # GRAD-LOP-1 step 3
+    searched: set[int] = set()
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
         if variable.type.dtype in DISCRETE_DTYPES:  # GRAD-API-4
@@ -281,7 +285,7 @@ def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Vari
                 warnings.warn(message, stacklevel=3)
             results.append(zeros_like(variable) if return_disconnected == "zero" else None)
             continue
-        undefined = undefined_derivative(g)
+        undefined = undefined_derivative(g, searched)
         if undefined is not None:  # GRAD-UNDEF-1, as grad
             raise NullTypeGradError("GRAD-UNDEF-1", f"pullback: the cotangent of wrt[{i}] ({variable}) needs a derivative that is not defined: {undefined}")
         results.append(g)
