@@ -119,8 +119,8 @@ def _with_traced_states(node: Apply, output_grads: list[Variable | None]) -> tup
              + list(range(first_shared + n_sh, len(node.inputs))))
     twin = ScanOp(twin_spec, None, node.op.mode).make_node(*[node.inputs[k] for k in order])
     grads = list(output_grads[:n_out])
-    for j in traced:
-        trace, g = twin.outputs[n_out + len(grads) - n_out], output_grads[n_out + j]
+    for k, j in enumerate(traced):  # the twin's output n_out + k is shared state j's trace
+        trace, g = twin.outputs[n_out + k], output_grads[n_out + j]
         grads.append(None if g is None else pt.set_subtensor(pt.zeros_like(trace)[-1], g))
     grads += [output_grads[n_out + j] for j in kept]
     where = [order.index(k) for k in range(len(node.inputs))]
