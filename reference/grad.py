@@ -83,8 +83,7 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     not depend on a ``wrt`` variable; ``return_disconnected`` ('zero', 'none') what to
     return for it.  Integer and boolean ``wrt`` get a zero gradient of float dtype.
     """
-    from reference.config import config
-    from reference.tensor.basic import second, zeros_like
+    from reference.tensor.basic import second
     from reference.tensor.variable import constant
 
     single = not isinstance(wrt, list | tuple)
@@ -124,22 +123,15 @@ def grad(cost: Any, wrt: Any, consider_constant: Sequence[Variable] | None = Non
     searched: set[int] = set()  # nodes known to hold no undefined derivative (GRAD-UNDEF-1)
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
-        if variable.type.dtype in DISCRETE_DTYPES:  # GRAD-API-4
-            results.append(zeros_like(variable, dtype=config.floatX))
+        g = _wrt_result(
+            variable, g, "GRAD-API-3",
+            f"the cost does not depend on wrt[{i}] ({variable}); pass disconnected_inputs='ignore' to get "
+            f"{'zeros' if return_disconnected == 'zero' else 'None'}",
+            f"the gradient with respect to wrt[{i}] ({variable})", disconnected_inputs, return_disconnected,
+            searched if null_gradients == "raise" else None, stacklevel=3)
+        if g is None or variable.type.dtype in DISCRETE_DTYPES:
+            results.append(g)
             continue
-        if g is None:
-            message = f"the cost does not depend on wrt[{i}] ({variable}); pass disconnected_inputs='ignore' to get {'zeros' if return_disconnected == 'zero' else 'None'}"
-            if disconnected_inputs == "raise":
-                raise DisconnectedInputError("GRAD-API-3", message)
-            if disconnected_inputs == "warn":
-                import warnings
-
-                warnings.warn(message, stacklevel=2)
-            results.append(zeros_like(variable) if return_disconnected == "zero" else None)
-            continue
-        undefined = undefined_derivative(g, searched) if null_gradients == "raise" else None
-        if undefined is not None:  # GRAD-UNDEF-1
-            raise NullTypeGradError("GRAD-UNDEF-1", f"the gradient with respect to wrt[{i}] ({variable}) needs a derivative that is not defined: {undefined}")
         if add_names and isinstance(g, TensorVariable) and g.name is None and variable.name and cost is not None and cost.name:
             g.name = f"(d{cost.name}/d{variable.name})"  # only when both are named, as PyTensor
         results.append(g)
@@ -253,8 +245,6 @@ def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Vari
     is shaped like ``wrt`` (one variable, a list or a tuple).  ``consider_constant``,
     ``disconnected_inputs`` and ``return_disconnected`` mean what they mean for ``grad``.
     """
-    from reference.config import config
-    from reference.tensor.basic import zeros_like
 
     f_list = _variables(f, "f", "GRAD-LOP-1")
     cotangent_list = _variables(cotangents, "cotangents", "GRAD-LOP-1")
@@ -269,27 +259,41 @@ def pullback(f: Any, wrt: Any, cotangents: Any, consider_constant: Sequence[Vari
     searched: set[int] = set()
     results: list[Any] = []
     for i, (variable, g) in enumerate(zip(wrt_list, grads, strict=True)):
-        if variable.type.dtype in DISCRETE_DTYPES:  # GRAD-API-4
-            results.append(zeros_like(variable, dtype=config.floatX))
-            continue
-        if g is None:  # GRAD-LOP-1 step 4, as GRAD-API-3
-            where = f"wrt[{i}]" if isinstance(wrt, list | tuple) else "wrt"
-            message = (f"pullback: f does not depend on {where} ({variable}); pass "
-                       "disconnected_inputs='ignore' to get "
-                       f"{'zeros' if return_disconnected == 'zero' else 'None'}")
-            if disconnected_inputs == "raise":
-                raise DisconnectedInputError("GRAD-LOP-1", message)
-            if disconnected_inputs == "warn":
-                import warnings
-
-                warnings.warn(message, stacklevel=3)
-            results.append(zeros_like(variable) if return_disconnected == "zero" else None)
-            continue
-        undefined = undefined_derivative(g, searched)
-        if undefined is not None:  # GRAD-UNDEF-1, as grad
-            raise NullTypeGradError("GRAD-UNDEF-1", f"pullback: the cotangent of wrt[{i}] ({variable}) needs a derivative that is not defined: {undefined}")
-        results.append(g)
+        where = f"wrt[{i}]" if isinstance(wrt, list | tuple) else "wrt"  # GRAD-LOP-1 step 4, as GRAD-API-3
+        results.append(_wrt_result(
+            variable, g, "GRAD-LOP-1",
+            f"pullback: f does not depend on {where} ({variable}); pass disconnected_inputs='ignore' to get "
+            f"{'zeros' if return_disconnected == 'zero' else 'None'}",
+            f"pullback: the cotangent of wrt[{i}] ({variable})", disconnected_inputs, return_disconnected,
+            searched, stacklevel=4))
     return _shaped_like(wrt, results)
+
+
+def _wrt_result(variable: Variable, g: Variable | None, rule: str, disconnected: str, what: str,
+                disconnected_inputs: str, return_disconnected: str, searched: set[int] | None,
+                stacklevel: int) -> Any:
+    """What ``grad`` and ``pullback`` return for one ``wrt`` variable whose summed
+    cotangent is ``g``: zeros of floatX for a discrete one (GRAD-API-4); for a disconnected
+    one, the ``disconnected`` message raised, warned or dropped, then zeros or ``None``
+    (GRAD-API-3); ``NullTypeGradError`` when ``g`` needs an undefined derivative and
+    ``searched`` is given (GRAD-UNDEF-1); else ``g``."""
+    from reference.config import config
+    from reference.tensor.basic import zeros_like
+
+    if variable.type.dtype in DISCRETE_DTYPES:
+        return zeros_like(variable, dtype=config.floatX)
+    if g is None:
+        if disconnected_inputs == "raise":
+            raise DisconnectedInputError(rule, disconnected)
+        if disconnected_inputs == "warn":
+            import warnings
+
+            warnings.warn(disconnected, stacklevel=stacklevel)
+        return zeros_like(variable) if return_disconnected == "zero" else None
+    undefined = undefined_derivative(g, searched) if searched is not None else None
+    if undefined is not None:
+        raise NullTypeGradError("GRAD-UNDEF-1", f"{what} needs a derivative that is not defined: {undefined}")
+    return g
 
 
 def pushforward(f: Any, wrt: Any, tangents: Any, disconnected_outputs: str = "raise",
